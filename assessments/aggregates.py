@@ -1,0 +1,66 @@
+"""The database side of scoring: per-question tallies, computed by GROUP BY.
+
+Python receives one row per question (and group), never one per answer, so the cost of
+scoring does not grow with the number of respondents (issue 5).
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Q, Sum
+
+from assessments.models import Answer
+from assessments.scoring import Tally
+
+GROUPINGS = {"unit": "response__unit__name", "role": "response__role"}
+
+
+def question_tallies(campaign_id: int) -> dict[int, Tally]:
+    """Tallies by question id for the whole campaign."""
+    rows = _tally_rows(Answer.objects.filter(response__campaign_id=campaign_id), "question_id")
+    return {row["question_id"]: _tally(row) for row in rows}
+
+
+def grouped_question_tallies(campaign_id: int, by: str) -> dict[str, dict[int, Tally]]:
+    """Tallies by group (unit name or role) and question id; unnamed groups left out."""
+    field = GROUPINGS[by]
+    answers = (
+        Answer.objects.filter(response__campaign_id=campaign_id)
+        .exclude(**{f"{field}__isnull": True})
+        .exclude(**{field: ""})
+    )
+    grouped: dict[str, dict[int, Tally]] = defaultdict(dict)
+    for row in _tally_rows(answers, field, "question_id"):
+        grouped[row[field]][row["question_id"]] = _tally(row)
+    return dict(grouped)
+
+
+def respondent_counts(campaign_id: int, by: str | None = None) -> dict[str | None, int]:
+    """Responses with at least one answer (CONTRACT.md section 6), by group when asked."""
+    answers = Answer.objects.filter(response__campaign_id=campaign_id)
+    if by is None:
+        return {None: answers.aggregate(n=Count("response_id", distinct=True))["n"]}
+    field = GROUPINGS[by]
+    rows = answers.values(field).annotate(n=Count("response_id", distinct=True)).order_by()
+    return {row[field]: row["n"] for row in rows if row[field]}
+
+
+def _tally_rows(answers, *group_fields):
+    return (
+        answers.values(*group_fields)
+        .annotate(
+            count=Count("value"),
+            total=Sum("value"),
+            total_squares=Sum(F("value") * F("value")),
+            na=Count("id", filter=Q(value__isnull=True)),
+        )
+        .order_by()
+    )
+
+
+def _tally(row) -> Tally:
+    return Tally(
+        count=row["count"],
+        total=row["total"] or 0,
+        total_squares=row["total_squares"] or 0,
+        na=row["na"],
+    )

@@ -1,0 +1,48 @@
+from getpass import getpass
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Membership
+from assessments.services import CampaignError, add_member
+
+
+class Command(BaseCommand):
+    help = "Give a user (created when missing) a role in an organization."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--organization", required=True)
+        parser.add_argument("--role", required=True, choices=Membership.Role.values)
+        parser.add_argument("--password", default=None)
+
+    def handle(self, *args, username: str, **options):
+        password = options["password"]
+        if password is None and not self.user_exists(username):
+            password = self.prompt_password()
+        try:
+            membership = add_member(
+                username=username,
+                organization_name=options["organization"],
+                role=options["role"],
+                password=password,
+            )
+        except CampaignError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"{membership.user.username} is {membership.get_role_display().lower()} of "
+            f"{membership.organization.name}"
+        )
+
+    def user_exists(self, username: str) -> bool:
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(username=username).exists()
+
+    def prompt_password(self) -> str:
+        try:
+            password = getpass("Password: ")
+        except (EOFError, KeyboardInterrupt):
+            raise CommandError("no password given (use --password or a terminal)") from None
+        if not password:
+            raise CommandError("the password must not be empty")
+        return password

@@ -1,0 +1,25 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Campaign
+from assessments.results import campaign_results, results_document
+
+
+class Command(BaseCommand):
+    help = "Print a campaign's results document (JSON)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaign_id", type=int)
+        parser.add_argument("--json", action="store_true", required=True)
+
+    def handle(self, *args, campaign_id: int, **options):
+        campaign = (
+            Campaign.objects.select_related("organization", "maturity_model")
+            .filter(pk=campaign_id)
+            .first()
+        )
+        if campaign is None:
+            raise CommandError(f"campaign {campaign_id} does not exist")
+        document = results_document(campaign_results(campaign))
+        self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))

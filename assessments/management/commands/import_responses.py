@@ -1,0 +1,45 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from assessments.responses_file import ResponsesFileError
+from assessments.services import CampaignError, find_or_create_campaign, import_responses
+from models_catalog.selectors import UnknownModelError
+
+
+class Command(BaseCommand):
+    help = "Import answers (CSV) into a campaign; prints the campaign's id on the last line."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--model", required=True, help="model slug")
+        parser.add_argument("--model-version", dest="version", default=None)
+        parser.add_argument("--organization", required=True)
+        parser.add_argument("--campaign", required=True)
+        parser.add_argument("--target-level", type=int, default=None)
+
+    def handle(self, *args, file: Path, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{file}: cannot read the file ({error.strerror})") from None
+        try:
+            # One transaction: a refused file leaves no new organization or campaign behind.
+            with transaction.atomic():
+                campaign = find_or_create_campaign(
+                    organization_name=options["organization"],
+                    campaign_name=options["campaign"],
+                    model_slug=options["model"],
+                    model_version=options["version"],
+                    target_level=options["target_level"],
+                )
+                summary = import_responses(campaign=campaign, data=data)
+        except ResponsesFileError as error:
+            raise CommandError(f"{file}: {error}") from None
+        except (CampaignError, UnknownModelError) as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"imported {summary.answers} answers from {summary.respondents} respondents"
+        )
+        self.stdout.write(str(campaign.pk))

@@ -1,0 +1,195 @@
+"""Organizations, their campaigns, and the answers people give.
+
+A campaign pins one model version; a response is one participant's set of answers in
+one campaign; an answer is a value on the model's scale or N/A (`value` is NULL).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from models_catalog.models import MaturityModel, Question
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A team, department or project group of an organization."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["organization", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_unit_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """Who may see an organization's results: its executives and its consultants."""
+
+    class Role(models.TextChoices):
+        EXECUTIVE = "executive", "Executive"
+        CONSULTANT = "consultant", "Consultant"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+
+    class Meta:
+        ordering = ["organization", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()} of {self.organization})"
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="campaigns"
+    )
+    name = models.CharField(max_length=200)
+    maturity_model = models.ForeignKey(
+        MaturityModel,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name="model version",
+    )
+    target_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    anonymous = models.BooleanField(
+        default=True, help_text="No page, export or report links an answer to a person."
+    )
+    anonymity_minimum = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Units and roles with fewer respondents are not broken out.",
+    )
+    disagreement_threshold = models.FloatField(
+        default=0.25,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Standard deviation of answers (share of the scale) from which people "
+        "are said to disagree.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_campaign_name"),
+            models.CheckConstraint(
+                condition=Q(target_level__isnull=True) | Q(target_level__gte=1),
+                name="campaign_target_level_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="campaign_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.name}"
+
+
+def new_token() -> str:
+    # 32 bytes = 256 bits of randomness, URL-safe.
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A personal link to a campaign's questionnaire; the token is its only key."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    email = models.EmailField(blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True)
+    role = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "created_at", "id"]
+
+    def __str__(self):
+        return self.email or f"invitation {self.pk}"
+
+
+class Response(models.Model):
+    """One participant's answers in one campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    respondent = models.CharField(max_length=100)
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True)
+    role = models.CharField(max_length=50, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "respondent"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "respondent"], name="unique_respondent_per_campaign"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "unit"], name="response_campaign_unit"),
+            models.Index(fields=["campaign", "role"], name="response_campaign_role"),
+        ]
+
+    def __str__(self):
+        return self.respondent
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # NULL is N/A: it counts nowhere (contract section 7.1).
+    value = models.SmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question_id}={'NA' if self.value is None else self.value}"

@@ -1,0 +1,171 @@
+"""A campaign's results: fetch aggregates, call the scoring core, shape the document.
+
+The one place the page, the PDF, the exports and `campaign_results --json` get their
+numbers from, so they can never disagree.
+"""
+
+from dataclasses import dataclass
+
+from assessments import aggregates
+from assessments.models import Campaign
+from assessments.scoring import (
+    AreaSpec,
+    CampaignScore,
+    LevelSpec,
+    ModelSpec,
+    QuestionSpec,
+    Tally,
+    score_campaign,
+)
+from models_catalog.outline import ModelOutline, load_outline
+
+SCORE_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class CampaignResults:
+    campaign: Campaign
+    outline: ModelOutline
+    respondents: int
+    score: CampaignScore
+
+
+@dataclass(frozen=True)
+class GroupResults:
+    """Results of one unit or role, broken out only above the anonymity minimum."""
+
+    name: str
+    respondents: int
+    score: CampaignScore
+
+
+def model_spec(outline: ModelOutline) -> ModelSpec:
+    return ModelSpec(
+        rule=outline.rule,
+        scale_min=outline.scale.minimum,
+        scale_max=outline.scale.maximum,
+        levels=tuple(
+            LevelSpec(
+                number=level.number,
+                name=level.name,
+                areas=tuple(
+                    AreaSpec(
+                        key=area.key,
+                        name=area.name,
+                        threshold=area.threshold,
+                        questions=tuple(
+                            QuestionSpec(key=q.key, weight=q.weight) for q in area.questions
+                        ),
+                    )
+                    for area in level.areas
+                ),
+            )
+            for level in outline.levels
+        ),
+    )
+
+
+def keyed_by_question(outline: ModelOutline, tallies: dict[int, Tally]) -> dict[str, Tally]:
+    keys = outline.question_keys_by_id
+    return {keys[question_id]: tally for question_id, tally in tallies.items()}
+
+
+def campaign_results(campaign: Campaign) -> CampaignResults:
+    outline = load_outline(campaign.maturity_model)
+    tallies = aggregates.question_tallies(campaign.pk)
+    return CampaignResults(
+        campaign=campaign,
+        outline=outline,
+        respondents=aggregates.respondent_counts(campaign.pk)[None],
+        score=score_campaign(
+            model_spec(outline), keyed_by_question(outline, tallies), campaign.target_level
+        ),
+    )
+
+
+def breakdown(results: CampaignResults, by: str) -> list[GroupResults]:
+    """The same results per unit or per role; small groups are not broken out."""
+    campaign = results.campaign
+    counts = aggregates.respondent_counts(campaign.pk, by=by)
+    grouped = aggregates.grouped_question_tallies(campaign.pk, by)
+    spec = model_spec(results.outline)
+    return [
+        GroupResults(
+            name=name,
+            respondents=counts[name],
+            score=score_campaign(
+                spec, keyed_by_question(results.outline, tallies), campaign.target_level
+            ),
+        )
+        for name, tallies in sorted(grouped.items())
+        if counts.get(name, 0) >= campaign.anonymity_minimum
+    ]
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, SCORE_DECIMALS)
+
+
+def level_reference(outline: ModelOutline, number: int | None) -> dict | None:
+    if number is None:
+        return None
+    level = outline.level(number)
+    return {"number": number, "name": level.name if level else None}
+
+
+def results_document(results: CampaignResults) -> dict:
+    """The results document of CONTRACT.md section 6."""
+    campaign, outline, score = results.campaign, results.outline, results.score
+    return {
+        "campaign": {
+            "id": campaign.pk,
+            "name": campaign.name,
+            "organization": campaign.organization.name,
+        },
+        "model": {"slug": outline.slug, "version": outline.version, "name": outline.name},
+        "respondents": results.respondents,
+        "achieved_level": level_reference(outline, score.achieved_level)
+        if score.achieved_level
+        else {"number": 0, "name": None},
+        "target_level": level_reference(outline, campaign.target_level),
+        "levels": [
+            {
+                "number": level.number,
+                "name": level.name,
+                "achieved": level.achieved,
+                "process_areas": [area_document(area) for area in level.areas],
+            }
+            for level in score.levels
+        ],
+        "gaps": [
+            {
+                "level": gap.level,
+                "process_area": gap.area.key,
+                "status": gap.status,
+                "score": rounded(gap.area.score),
+                "threshold": gap.area.threshold,
+                "shortfall": rounded(gap.shortfall),
+            }
+            for gap in score.gaps
+        ],
+    }
+
+
+def area_document(area) -> dict:
+    return {
+        "key": area.key,
+        "name": area.name,
+        "status": area.status,
+        "score": rounded(area.score),
+        "threshold": area.threshold,
+        "questions": [
+            {
+                "key": question.key,
+                "score": rounded(question.score),
+                "answers": question.answers,
+                "na": question.na,
+                "stdev": rounded(question.stdev),
+            }
+            for question in area.questions
+        ],
+    }

@@ -1,0 +1,193 @@
+"""What changes assessments: campaigns, imported answers, members.
+
+Plain functions with keyword arguments, one transaction each; commands, admin actions and
+views all call these, so each rule lives in one place.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Answer, Campaign, Membership, Organization, Response, Unit
+from assessments.responses_file import AnswerRow, ResponsesFileError, read_responses_file
+from models_catalog.outline import load_outline
+from models_catalog.selectors import resolve_model
+
+
+class CampaignError(ValueError):
+    """A campaign request that contradicts what exists; the message says what."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    respondents: int
+    answers: int
+
+
+def check_target_level(maturity_model, target_level: int | None):
+    if target_level is None:
+        return
+    top = maturity_model.levels.count()
+    if not 1 <= target_level <= top:
+        raise CampaignError(
+            f"target level {target_level} is not a level of {maturity_model.slug} "
+            f"{maturity_model.version} (1-{top})"
+        )
+
+
+@transaction.atomic
+def find_or_create_campaign(
+    *,
+    organization_name: str,
+    campaign_name: str,
+    model_slug: str,
+    model_version: str | None = None,
+    target_level: int | None = None,
+) -> Campaign:
+    """The named campaign, created with its organization when missing."""
+    if not organization_name.strip() or not campaign_name.strip():
+        raise CampaignError("organization and campaign names must not be empty")
+    organization, _ = Organization.objects.get_or_create(name=organization_name.strip())
+    campaign = (
+        Campaign.objects.select_related("maturity_model")
+        .filter(organization=organization, name=campaign_name.strip())
+        .first()
+    )
+    if campaign is None:
+        maturity_model = resolve_model(model_slug, model_version)
+        check_target_level(maturity_model, target_level)
+        return Campaign.objects.create(
+            organization=organization,
+            name=campaign_name.strip(),
+            maturity_model=maturity_model,
+            target_level=target_level,
+        )
+    pinned = campaign.maturity_model
+    if pinned.slug != model_slug or (model_version and pinned.version != model_version):
+        raise CampaignError(
+            f"campaign {campaign.name!r} of {organization.name!r} uses model "
+            f"{pinned.slug} {pinned.version}"
+        )
+    if target_level is not None and target_level != campaign.target_level:
+        check_target_level(pinned, target_level)
+        campaign.target_level = target_level
+        campaign.save(update_fields=["target_level"])
+    return campaign
+
+
+@transaction.atomic
+def import_responses(*, campaign: Campaign, data: bytes | str) -> ImportSummary:
+    """Import a responses file into a campaign: all rows or none."""
+    outline = load_outline(campaign.maturity_model)
+    rows = read_responses_file(data, outline)
+    units = units_by_name(campaign.organization, {row.unit for row in rows if row.unit})
+    responses, had_responses = responses_for(campaign, rows, units)
+    if had_responses:
+        check_not_answered_yet(campaign, rows, outline)
+    Answer.objects.bulk_create(
+        (
+            Answer(
+                response_id=responses[row.respondent].pk,
+                question_id=row.question_id,
+                value=row.value,
+                comment=row.comment,
+            )
+            for row in rows
+        ),
+        batch_size=2000,
+    )
+    return ImportSummary(respondents=len({row.respondent for row in rows}), answers=len(rows))
+
+
+def units_by_name(organization: Organization, names: set[str]) -> dict[str, Unit]:
+    existing = {unit.name: unit for unit in Unit.objects.filter(organization=organization)}
+    missing = sorted(names - set(existing))
+    Unit.objects.bulk_create(Unit(organization=organization, name=name) for name in missing)
+    if missing:
+        existing = {unit.name: unit for unit in Unit.objects.filter(organization=organization)}
+    return existing
+
+
+def responses_for(
+    campaign: Campaign, rows: list[AnswerRow], units: dict
+) -> tuple[dict[str, Response], bool]:
+    """Each respondent's response (the existing one, or a new, submitted one), and whether
+    any respondent of the file was in the campaign already."""
+    existing = {
+        response.respondent: response
+        for response in Response.objects.filter(campaign=campaign).select_related("unit")
+    }
+    first_rows: dict[str, AnswerRow] = {}
+    for row in rows:
+        first_rows.setdefault(row.respondent, row)
+    errors = [
+        f"line {row.line}: respondent {row.respondent!r} is already in this campaign with "
+        f"unit/role {response.unit.name if response.unit else ''!r}/{response.role!r}"
+        for row in first_rows.values()
+        if (response := existing.get(row.respondent))
+        and (row.unit or row.role)
+        and ((response.unit.name if response.unit else ""), response.role) != (row.unit, row.role)
+    ]
+    if errors:
+        raise ResponsesFileError(errors)
+    now = timezone.now()
+    new = Response.objects.bulk_create(
+        Response(
+            campaign=campaign,
+            respondent=row.respondent,
+            unit=units.get(row.unit),
+            role=row.role,
+            submitted_at=now,
+        )
+        for name, row in first_rows.items()
+        if name not in existing
+    )
+    had_responses = any(name in existing for name in first_rows)
+    return existing | {response.respondent: response for response in new}, had_responses
+
+
+def check_not_answered_yet(campaign: Campaign, rows: list[AnswerRow], outline):
+    """A respondent answers a question at most once, across imports too."""
+    answered = set(
+        Answer.objects.filter(response__campaign=campaign).values_list(
+            "response__respondent", "question_id"
+        )
+    )
+    keys = outline.question_keys_by_id
+    errors = [
+        f"line {row.line}: respondent {row.respondent!r} has already answered "
+        f"{keys[row.question_id]} in this campaign"
+        for row in rows
+        if (row.respondent, row.question_id) in answered
+    ]
+    if errors:
+        raise ResponsesFileError(errors)
+
+
+@transaction.atomic
+def add_member(
+    *, username: str, organization_name: str, role: str, password: str | None = None
+) -> Membership:
+    """Give a user (created when missing) a role in an organization."""
+    if role not in Membership.Role.values:
+        raise CampaignError(f"role {role!r} is not one of: {', '.join(Membership.Role.values)}")
+    organization = Organization.objects.filter(name=organization_name).first()
+    if organization is None:
+        raise CampaignError(f"organization {organization_name!r} does not exist")
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username)
+    if created or password:
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+    if role == Membership.Role.CONSULTANT:
+        # Consultants work in the admin; a new executive never gets there.
+        user.is_staff = True
+    user.save()
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
+    return membership

@@ -1,0 +1,61 @@
+"""Reading configuration from the environment, with errors a person can act on.
+
+Settings are the contract's table (CONTRACT.md section 1); every bad value stops the
+program with one line naming the variable, never a traceback.
+"""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict:
+    """Parse DATABASE_URL; an unknown scheme or a malformed URL is a configuration error."""
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except (ValueError, KeyError) as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={url!r} is not a database URL that dj-database-url understands "
+            f"(for example postgres://USER@HOST:PORT/NAME or sqlite:///PATH): {error}"
+        ) from None
+    if not config.get("ENGINE"):
+        raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no database engine")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite connections are cheap, and a persistent one blocks other writers.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no database")
+    return config
+
+
+def secret_key(debug: bool, development_key: str) -> str:
+    key = os.environ.get("DJANGO_SECRET_KEY", "")
+    if key:
+        return key
+    if debug:
+        return development_key
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0 "
+        "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )

@@ -1,0 +1,24 @@
+"""Site-wide pages that belong to no single app: health check and home."""
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 `ok` when the database answers, 503 when it does not (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"

@@ -1,0 +1,272 @@
+"""Reading and checking the model file (CONTRACT.md section 4).
+
+`read_model_file` turns JSON text into a checked document or raises `ModelFileError`
+with one line naming the field and why. It also notes which optional keys the file
+left out or set to null (its *shape*), so that an export gives back the same document.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT = "maturity-model/1"
+KEY_RE = re.compile(r"^[a-z0-9-]+$")
+RULES = ("mean", "every")
+
+# Defaults of the optional keys; an export leaves a key out again only while the value
+# still equals its default.
+DEFAULTS = {
+    "source": "",
+    "description": "",
+    "obstacle": "",
+    "recommendation": "",
+    "help": "",
+    "rule": "mean",
+    "threshold": None,
+    "weight": 1.0,
+    "allow_na": False,
+    "process_areas": [],
+}
+MODEL_THRESHOLD_DEFAULT = 0.75
+
+MODEL_KEYS = {
+    "format",
+    "slug",
+    "version",
+    "name",
+    "source",
+    "description",
+    "scale",
+    "rule",
+    "threshold",
+    "levels",
+}
+SCALE_KEYS = {"options", "allow_na"}
+OPTION_KEYS = {"value", "label"}
+LEVEL_KEYS = {"number", "name", "description", "obstacle", "process_areas"}
+AREA_KEYS = {"key", "name", "description", "threshold", "recommendation", "questions"}
+QUESTION_KEYS = {"key", "text", "help", "weight"}
+
+
+class ModelFileError(ValueError):
+    """A model file that breaks a rule of the format; the message names the field."""
+
+
+@dataclass
+class FileShape:
+    """Paths of optional keys that the file left out, or gave as null."""
+
+    absent: set[str] = field(default_factory=set)
+    null: set[str] = field(default_factory=set)
+
+    def as_json(self) -> dict:
+        return {"absent": sorted(self.absent), "null": sorted(self.null)}
+
+
+def read_model_file(text: str | bytes) -> tuple[dict, FileShape]:
+    try:
+        document = json.loads(text)
+    except UnicodeDecodeError:
+        raise ModelFileError("the file is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise ModelFileError(
+            f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
+    checker = _Checker()
+    checker.check_model(document)
+    return document, checker.shape
+
+
+def fail(where: str, why: str):
+    raise ModelFileError(f"{where}: {why}")
+
+
+def check_keys(obj: Any, where: str, allowed: set[str], required: set[str]):
+    if not isinstance(obj, dict):
+        fail(where or "the document", "must be an object")
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        fail(f"{where}.{unknown[0]}" if where else unknown[0], "is not a field of the format")
+    for name in sorted(required):
+        if name not in obj:
+            fail(f"{where}.{name}" if where else name, "is required")
+
+
+def check_number(value: Any, where: str, *, low: float, high: float | None, low_open=False):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        fail(where, f"must be a number (got {json.dumps(value)})")
+    too_low = value <= low if low_open else value < low
+    if too_low or (high is not None and value > high):
+        if high is None:
+            fail(where, f"must be greater than {low:g} (got {value:g})")
+        fail(where, f"must be between {low:g} and {high:g} (got {value:g})")
+
+
+def check_key(value: Any, where: str):
+    if not isinstance(value, str) or not KEY_RE.match(value):
+        fail(where, f"must match [a-z0-9-]+ (got {json.dumps(value)})")
+
+
+class _Checker:
+    """Checks one document top-down, noting its shape on the way."""
+
+    def __init__(self):
+        self.shape = FileShape()
+
+    def optional(self, obj: dict, name: str, shape_path: str) -> bool:
+        """Note an optional key's absence or null; True when it holds a value to check."""
+        if name not in obj:
+            self.shape.absent.add(shape_path)
+            return False
+        if obj[name] is None:
+            self.shape.null.add(shape_path)
+            return False
+        return True
+
+    def check_text(self, obj: dict, name: str, where: str, *, shape_path: str = ""):
+        """A required text when shape_path is empty, else an optional one."""
+        if shape_path and not self.optional(obj, name, shape_path):
+            return
+        value = obj.get(name)
+        if not isinstance(value, str):
+            fail(where, "must be a string")
+        if not shape_path and not value.strip():
+            fail(where, "must not be empty")
+
+    def check_model(self, document: Any):
+        check_keys(
+            document, "", MODEL_KEYS, {"format", "slug", "version", "name", "scale", "levels"}
+        )
+        if document["format"] != FORMAT:
+            fail("format", f"must be {json.dumps(FORMAT)} (got {json.dumps(document['format'])})")
+        check_key(document["slug"], "slug")
+        version = document["version"]
+        if not isinstance(version, str) or not version.strip() or len(version) > 20:
+            fail("version", "must be a non-empty string of at most 20 characters")
+        self.check_text(document, "name", "name")
+        for name in ("source", "description"):
+            self.check_text(document, name, name, shape_path=f"model.{name}")
+        self.check_scale(document["scale"])
+        self.check_rule_and_threshold(document)
+        self.check_levels(document["levels"])
+
+    def check_scale(self, scale: Any):
+        check_keys(scale, "scale", SCALE_KEYS, {"options"})
+        options = scale["options"]
+        if not isinstance(options, list) or len(options) < 2:
+            fail("scale.options", "must list two or more options")
+        values = []
+        for index, option in enumerate(options):
+            where = f"scale.options[{index}]"
+            check_keys(option, where, OPTION_KEYS, OPTION_KEYS)
+            value = option["value"]
+            if isinstance(value, bool) or not isinstance(value, int):
+                fail(f"{where}.value", f"must be an integer (got {json.dumps(value)})")
+            if values and value <= values[-1]:
+                why = (
+                    "repeats an earlier value" if value in values else "is not in increasing order"
+                )
+                fail(f"{where}.value", f"{value} {why}")
+            self.check_text(option, "label", f"{where}.label")
+            values.append(value)
+        if self.optional(scale, "allow_na", "scale.allow_na") and not isinstance(
+            scale["allow_na"], bool
+        ):
+            fail("scale.allow_na", "must be true or false")
+
+    def check_rule_and_threshold(self, document: dict):
+        if self.optional(document, "rule", "model.rule") and document["rule"] not in RULES:
+            fail("rule", f'must be "mean" or "every" (got {json.dumps(document["rule"])})')
+        if self.optional(document, "threshold", "model.threshold"):
+            check_number(document["threshold"], "threshold", low=0, high=1)
+
+    def check_levels(self, levels: Any):
+        if not isinstance(levels, list) or not levels:
+            fail("levels", "must list at least one level")
+        numbers = []
+        area_keys: set[str] = set()
+        question_keys: set[str] = set()
+        for index, level in enumerate(levels):
+            where = f"levels[{index}]"
+            check_keys(level, where, LEVEL_KEYS, {"number", "name"})
+            number = level["number"]
+            if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+                fail(f"{where}.number", f"must be a whole number from 1 (got {json.dumps(number)})")
+            if number in numbers:
+                fail(f"{where}.number", f"level {number} is listed twice")
+            numbers.append(number)
+            self.check_text(level, "name", f"{where}.name")
+            for name in ("description", "obstacle"):
+                self.check_text(
+                    level,
+                    name,
+                    f"{where}.{name}",
+                    shape_path=f"level:{number}.{name}",
+                )
+            self.check_areas(level, where, number, area_keys, question_keys)
+        expected = list(range(1, len(numbers) + 1))
+        if sorted(numbers) != expected:
+            missing = sorted(set(expected) - set(numbers))
+            fail(
+                "levels",
+                f"must be numbered 1..{len(numbers)} without holes (level {missing[0]} is missing)",
+            )
+
+    def check_areas(self, level: dict, where: str, number: int, area_keys: set, question_keys: set):
+        if "process_areas" not in level:
+            self.shape.absent.add(f"level:{number}.process_areas")
+            return
+        areas = level["process_areas"]
+        if not isinstance(areas, list):
+            fail(f"{where}.process_areas", "must be a list")
+        for index, area in enumerate(areas):
+            area_where = f"{where}.process_areas[{index}]"
+            check_keys(area, area_where, AREA_KEYS, {"key", "name", "questions"})
+            key = area["key"]
+            check_key(key, f"{area_where}.key")
+            if key in area_keys:
+                fail(f"{area_where}.key", f'"{key}" is used by another process area')
+            area_keys.add(key)
+            self.check_text(area, "name", f"{area_where}.name")
+            for name in ("description", "recommendation"):
+                self.check_text(
+                    area,
+                    name,
+                    f"{area_where}.{name}",
+                    shape_path=f"area:{key}.{name}",
+                )
+            if self.optional(area, "threshold", f"area:{key}.threshold"):
+                check_number(area["threshold"], f"{area_where}.threshold", low=0, high=1)
+            self.check_questions(area, area_where, question_keys)
+
+    def check_questions(self, area: dict, where: str, question_keys: set):
+        questions = area["questions"]
+        if not isinstance(questions, list) or not questions:
+            fail(f"{where}.questions", "every process area needs at least one question")
+        for index, question in enumerate(questions):
+            q_where = f"{where}.questions[{index}]"
+            check_keys(question, q_where, QUESTION_KEYS, {"key", "text"})
+            key = question["key"]
+            check_key(key, f"{q_where}.key")
+            if key in question_keys:
+                fail(f"{q_where}.key", f'"{key}" is used by another question')
+            question_keys.add(key)
+            self.check_text(question, "text", f"{q_where}.text")
+            self.check_text(
+                question,
+                "help",
+                f"{q_where}.help",
+                shape_path=f"question:{key}.help",
+            )
+            if self.optional(question, "weight", f"question:{key}.weight"):
+                check_number(
+                    question["weight"], f"{q_where}.weight", low=0, high=None, low_open=True
+                )
+
+
+def check_document(document: dict) -> FileShape:
+    """Check a document already in memory (an export, before publishing it)."""
+    checker = _Checker()
+    checker.check_model(document)
+    return checker.shape

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from models_catalog.file_format import ModelFileError
+from models_catalog.services import load_shipped_models
+
+
+class Command(BaseCommand):
+    help = "Load or update the three shipped maturity models (idempotent)."
+
+    def handle(self, *args, **options):
+        try:
+            loaded = load_shipped_models()
+        except ModelFileError as error:
+            raise CommandError(f"shipped model: {error}") from None
+        for maturity_model, changed in loaded:
+            state = "loaded" if changed else "unchanged"
+            self.stdout.write(f"{maturity_model.slug} {maturity_model.version} {state}")

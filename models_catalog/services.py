@@ -1,0 +1,162 @@
+"""What changes maturity models: import, new version, publish, retire, shipped models.
+
+Every function is one transaction: a failed import writes nothing.
+"""
+
+from pathlib import Path
+
+from django.db import transaction
+
+from models_catalog.export import export_document
+from models_catalog.file_format import FileShape, ModelFileError, check_document, read_model_file
+from models_catalog.models import Level, MaturityModel, ProcessArea, Question, ScaleOption
+from models_catalog.versions import next_version
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+SHIPPED_SLUGS = ("smart-customer-management", "cx-journey", "customer-centricity-stages")
+
+
+class ModelInUseError(ModelFileError):
+    """A version that campaigns use is frozen: past results must never change."""
+
+
+def is_in_use(maturity_model: MaturityModel) -> bool:
+    return maturity_model.campaigns.exists()
+
+
+def import_model_file(text: str | bytes) -> tuple[MaturityModel, bool]:
+    """Import a model file; returns the version and whether anything changed."""
+    document, shape = read_model_file(text)
+    return import_model(document=document, shape=shape)
+
+
+@transaction.atomic
+def import_model(*, document: dict, shape: FileShape) -> tuple[MaturityModel, bool]:
+    existing = (
+        MaturityModel.objects.select_for_update()
+        .filter(slug=document["slug"], version=document["version"])
+        .first()
+    )
+    if existing is not None:
+        if export_document(existing) == document:
+            return existing, False
+        if is_in_use(existing):
+            raise ModelInUseError(
+                f"version: {existing.slug} {existing.version} is used by campaigns and is "
+                "frozen; give the changed file a new version"
+            )
+        existing.levels.all().delete()
+        maturity_model = existing
+    else:
+        maturity_model = MaturityModel(status=MaturityModel.Status.PUBLISHED)
+    fill_model(maturity_model, document, shape)
+    maturity_model.save()
+    create_contents(maturity_model, document)
+    return maturity_model, True
+
+
+def fill_model(maturity_model: MaturityModel, document: dict, shape: FileShape):
+    maturity_model.slug = document["slug"]
+    maturity_model.version = document["version"]
+    maturity_model.name = document["name"]
+    maturity_model.source = document.get("source") or ""
+    maturity_model.description = document.get("description") or ""
+    maturity_model.allow_na = bool(document["scale"].get("allow_na"))
+    maturity_model.rule = document.get("rule") or MaturityModel.Rule.MEAN
+    threshold = document.get("threshold")
+    maturity_model.threshold = 0.75 if threshold is None else threshold
+    maturity_model.file_shape = shape.as_json()
+
+
+def create_contents(maturity_model: MaturityModel, document: dict):
+    """Bulk-insert the scale, levels, areas and questions of a checked document."""
+    ScaleOption.objects.filter(maturity_model=maturity_model).delete()
+    ScaleOption.objects.bulk_create(
+        ScaleOption(maturity_model=maturity_model, value=option["value"], label=option["label"])
+        for option in document["scale"]["options"]
+    )
+    level_documents = sorted(document["levels"], key=lambda level: level["number"])
+    levels = Level.objects.bulk_create(
+        Level(
+            maturity_model=maturity_model,
+            number=level["number"],
+            name=level["name"],
+            description=level.get("description") or "",
+            obstacle=level.get("obstacle") or "",
+        )
+        for level in level_documents
+    )
+    area_rows = [
+        (
+            area,
+            ProcessArea(
+                maturity_model=maturity_model,
+                level=level,
+                position=position,
+                key=area["key"],
+                name=area["name"],
+                description=area.get("description") or "",
+                threshold=area.get("threshold"),
+                recommendation=area.get("recommendation") or "",
+            ),
+        )
+        for level, level_document in zip(levels, level_documents, strict=True)
+        for position, area in enumerate(level_document.get("process_areas") or [])
+    ]
+    ProcessArea.objects.bulk_create(row for _, row in area_rows)
+    Question.objects.bulk_create(
+        Question(
+            maturity_model=maturity_model,
+            process_area=area,
+            position=position,
+            key=question["key"],
+            text=question["text"],
+            help=question.get("help") or "",
+            weight=question.get("weight", 1.0),
+        )
+        for area_document, area in area_rows
+        for position, question in enumerate(area_document["questions"])
+    )
+
+
+def load_shipped_models() -> list[tuple[MaturityModel, bool]]:
+    """Load or update the three shipped models; loading them twice changes nothing."""
+    return [
+        import_model_file((SHIPPED_DIR / f"{slug}.json").read_bytes()) for slug in SHIPPED_SLUGS
+    ]
+
+
+@transaction.atomic
+def create_new_version(*, maturity_model: MaturityModel, version: str = "") -> MaturityModel:
+    """Copy a version as a draft to edit; campaigns keep the version they pinned."""
+    taken = set(
+        MaturityModel.objects.filter(slug=maturity_model.slug).values_list("version", flat=True)
+    )
+    version = version or next_version(maturity_model.version, taken)
+    if version in taken:
+        raise ModelFileError(f"version: {maturity_model.slug} {version} exists already")
+    document = export_document(maturity_model)
+    document["version"] = version
+    copy = MaturityModel(status=MaturityModel.Status.DRAFT)
+    fill_model(
+        copy, document, FileShape(**{k: set(v) for k, v in maturity_model.file_shape.items()})
+    )
+    copy.save()
+    create_contents(copy, document)
+    return copy
+
+
+@transaction.atomic
+def publish(*, maturity_model: MaturityModel) -> MaturityModel:
+    """Publish a version after checking it against every rule of the model file."""
+    check_document(export_document(maturity_model))
+    maturity_model.status = MaturityModel.Status.PUBLISHED
+    maturity_model.save(update_fields=["status", "updated_at"])
+    return maturity_model
+
+
+@transaction.atomic
+def retire(*, maturity_model: MaturityModel) -> MaturityModel:
+    maturity_model.status = MaturityModel.Status.RETIRED
+    maturity_model.save(update_fields=["status", "updated_at"])
+    return maturity_model
