@@ -1,0 +1,36 @@
+"""Who may see what (CONTRACT.md section 3, issue 8).
+
+Superusers see everything; consultants and executives see the organizations they are
+members of; employees see only their own response, through their invitation link.
+"""
+
+from django.db.models import QuerySet
+
+from assessments.models import Campaign, Membership, Organization
+
+
+def organizations_of(user, roles: tuple[str, ...] | None = None) -> QuerySet[Organization]:
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.all()
+    memberships = Membership.objects.filter(user=user)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return Organization.objects.filter(pk__in=memberships.values("organization_id"))
+
+
+def consulted_organizations(user) -> QuerySet[Organization]:
+    """Organizations a user manages in the admin (all of them for superusers)."""
+    if not user.is_staff:
+        return Organization.objects.none()
+    return organizations_of(user, roles=(Membership.Role.CONSULTANT,))
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """Campaigns whose results a user may see: executives' and consultants' organizations."""
+    return Campaign.objects.filter(organization__in=organizations_of(user))
+
+
+def can_view_results(user, campaign: Campaign) -> bool:
+    return campaigns_visible_to(user).filter(pk=campaign.pk).exists()

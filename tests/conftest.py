@@ -1,0 +1,37 @@
+import pytest
+
+from tests.factories import CampaignFactory, MembershipFactory, UserFactory, small_model
+
+
+@pytest.fixture
+def maturity_model(db):
+    """The small three-level model of tests/factories.py, imported."""
+    return small_model()
+
+
+@pytest.fixture
+def campaign(maturity_model):
+    return CampaignFactory(maturity_model=maturity_model, target_level=3)
+
+
+@pytest.fixture
+def executive(campaign):
+    return MembershipFactory(organization=campaign.organization, role="executive").user
+
+
+@pytest.fixture
+def consultant(campaign):
+    user = UserFactory(is_staff=True)
+    MembershipFactory(user=user, organization=campaign.organization, role="consultant")
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """An executive of another organization."""
+    return MembershipFactory(role="executive").user

@@ -1,0 +1,199 @@
+"""Test data: factories for the object graph, and a small model file to build on."""
+
+import copy
+
+import factory
+from django.contrib.auth import get_user_model
+
+from assessments.models import (
+    Answer,
+    Campaign,
+    Invitation,
+    Membership,
+    Organization,
+    Response,
+    Unit,
+)
+from models_catalog.file_format import read_model_file
+from models_catalog.models import MaturityModel
+from models_catalog.services import import_model
+
+# Two scored levels above a base level; 0-4 scale with N/A.
+SMALL_MODEL = {
+    "format": "maturity-model/1",
+    "slug": "small-model",
+    "version": "1.0",
+    "name": "Small test model",
+    "source": "Written for the tests",
+    "description": "Three levels, enough to exercise the staged rule.",
+    "scale": {
+        "options": [
+            {"value": 0, "label": "Not performed"},
+            {"value": 1, "label": "Ad hoc"},
+            {"value": 2, "label": "Managed"},
+            {"value": 3, "label": "Defined"},
+            {"value": 4, "label": "Optimized"},
+        ],
+        "allow_na": True,
+    },
+    "rule": "mean",
+    "threshold": 0.75,
+    "levels": [
+        {
+            "number": 1,
+            "name": "Initial",
+            "description": "The base.",
+            "obstacle": None,
+            "process_areas": [],
+        },
+        {
+            "number": 2,
+            "name": "Foundational",
+            "description": "Units manage customers.",
+            "obstacle": "Each unit works alone.",
+            "process_areas": [
+                {
+                    "key": "customer-requirements",
+                    "name": "Customer requirements",
+                    "description": "Knowing what customers need.",
+                    "threshold": 0.5,
+                    "recommendation": "Write down what target customers need and review it.",
+                    "questions": [
+                        {
+                            "key": "cr-1",
+                            "text": "We know who our target customers are.",
+                            "help": "",
+                            "weight": 1.0,
+                        },
+                        {
+                            "key": "cr-2",
+                            "text": "We write down what they need.",
+                            "help": "",
+                            "weight": 1.0,
+                        },
+                    ],
+                },
+                {
+                    "key": "monitoring",
+                    "name": "Monitoring",
+                    "description": "Watching how well customers are served.",
+                    "recommendation": "Track a few service measures every month.",
+                    "questions": [
+                        {"key": "mo-1", "text": "We track complaints.", "weight": 1.0},
+                    ],
+                },
+            ],
+        },
+        {
+            "number": 3,
+            "name": "Organizational",
+            "description": "One way of working.",
+            "obstacle": "Data is scattered.",
+            "process_areas": [
+                {
+                    "key": "standard-process",
+                    "name": "Standard processes",
+                    "recommendation": "Agree on one customer process for the whole organization.",
+                    "questions": [
+                        {"key": "sp-1", "text": "All units follow the same customer process."},
+                        {"key": "sp-2", "text": "The process is written down.", "weight": 2.0},
+                    ],
+                },
+            ],
+        },
+    ],
+}
+
+
+def model_document(**changes) -> dict:
+    document = copy.deepcopy(SMALL_MODEL)
+    document.update(changes)
+    return document
+
+
+def import_document(document: dict) -> MaturityModel:
+    import json
+
+    checked, shape = read_model_file(json.dumps(document))
+    maturity_model, _ = import_model(document=checked, shape=shape)
+    return maturity_model
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Unit {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Membership.Role.EXECUTIVE
+
+
+def small_model() -> MaturityModel:
+    existing = MaturityModel.objects.filter(slug="small-model", version="1.0").first()
+    return existing or import_document(SMALL_MODEL)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    maturity_model = factory.LazyFunction(small_model)
+    status = Campaign.Status.OPEN
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    campaign = factory.SubFactory(CampaignFactory)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    campaign = factory.SubFactory(CampaignFactory)
+    respondent = factory.Sequence(lambda n: f"r-{n:03d}")
+
+
+def answer(response: Response, question_key: str, value: int | None, comment: str = ""):
+    """Store one answer by question key (value None is N/A)."""
+    question = response.campaign.maturity_model.questions.get(key=question_key)
+    return Answer.objects.create(response=response, question=question, value=value, comment=comment)
+
+
+def respond(campaign: Campaign, values: dict[str, int | None], **response_fields) -> Response:
+    """A respondent who answers the given questions, submitted."""
+    from django.utils import timezone
+
+    response = ResponseFactory(campaign=campaign, submitted_at=timezone.now(), **response_fields)
+    for key, value in values.items():
+        answer(response, key, value)
+    return response
