@@ -66,7 +66,7 @@ def read_responses_file(data: bytes | str, outline: ModelOutline) -> list[Answer
 
 def decode(data: bytes | str) -> str:
     if isinstance(data, str):
-        return data
+        return data.removeprefix("\ufeff")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -1,0 +1,191 @@
+"""The responses file (CONTRACT.md section 5): all rows or none, every bad row named."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from assessments.models import Answer, Campaign, Organization, Response, Unit
+from assessments.responses_file import ResponsesFileError
+from assessments.services import import_responses
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "respondent,question,value,unit,role,comment\n"
+GOOD = HEADER + (
+    "r-001,cr-1,3,Sales,employee,\n"
+    "r-001,cr-2,NA,Sales,employee,we do not track this\n"
+    "r-002,cr-1,4,Ops,manager,\n"
+)
+
+
+def write(tmp_path, text: str, name="answers.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def run_import(tmp_path, text, *extra, capsys=None):
+    call_command(
+        "import_responses",
+        write(tmp_path, text),
+        "--model",
+        "small-model",
+        "--organization",
+        "Acme",
+        "--campaign",
+        "2026 H2",
+        *extra,
+    )
+
+
+def test_import_creates_organization_campaign_units_and_answers(maturity_model, tmp_path, capsys):
+    run_import(tmp_path, GOOD, "--target-level", "3")
+    last_line = capsys.readouterr().out.strip().splitlines()[-1]
+    campaign = Campaign.objects.get(pk=int(last_line))
+    assert (campaign.organization.name, campaign.name, campaign.target_level) == (
+        "Acme",
+        "2026 H2",
+        3,
+    )
+    assert sorted(Unit.objects.values_list("name", flat=True)) == ["Ops", "Sales"]
+    assert Response.objects.filter(campaign=campaign).count() == 2
+    na = Answer.objects.get(response__respondent="r-001", question__key="cr-2")
+    assert (na.value, na.comment) == (None, "we do not track this")
+
+
+def test_optional_columns_may_be_left_out(maturity_model, tmp_path, capsys):
+    run_import(tmp_path, "respondent,question,value\nr-1,cr-1,2\n")
+    assert Answer.objects.get().value == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("r-003,cr-1,7,,,", "line 5: value 7 is not on the scale (0, 1, 2, 3, 4)"),
+        ("r-003,xx-1,2,,,", "line 5: question 'xx-1' is not in model small-model 1.0"),
+        ("r-003,cr-1,,,,", "line 5: value is empty"),
+        ("r-003,cr-1,high,,,", "line 5: value 'high' is not a whole number or NA"),
+        (",cr-1,2,,,", "line 5: respondent is empty"),
+        ("r-001,cr-1,2,Sales,employee,", "line 5: respondent 'r-001' answers cr-1 again"),
+        ("r-001,mo-1,2,Ops,employee,", "line 5: respondent 'r-001' has unit/role"),
+        ("r-003,cr-1,2,,,,extra", "line 5: the row has more fields than the header"),
+    ],
+)
+def test_a_bad_row_refuses_the_whole_file_naming_its_line(maturity_model, tmp_path, row, reason):
+    with pytest.raises(CommandError) as error:
+        run_import(tmp_path, GOOD + row + "\n")
+    assert reason in str(error.value)
+    assert "\n" not in str(error.value)
+    assert not Organization.objects.exists()
+    assert not Answer.objects.exists()
+
+
+def test_na_is_refused_when_the_scale_does_not_allow_it(campaign):
+    campaign.maturity_model.__class__.objects.filter(pk=campaign.maturity_model_id).update(
+        allow_na=False
+    )
+    campaign.maturity_model.refresh_from_db()
+    with pytest.raises(ResponsesFileError, match="line 2: value NA is not allowed"):
+        import_responses(campaign=campaign, data=HEADER + "r,cr-1,NA,,,\n")
+
+
+def test_every_bad_row_is_counted_when_there_are_many(campaign):
+    rows = "".join(f"r-{n},cr-1,9,,,\n" for n in range(25))
+    with pytest.raises(ResponsesFileError) as error:
+        import_responses(campaign=campaign, data=HEADER + rows)
+    assert len(error.value.errors) == 25
+    assert "(and 15 more bad rows)" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "line 1: the file is empty"),
+        ("respondent,question\nr,cr-1\n", "line 1: the header has no column 'value'"),
+        ("respondent,question,value,team\n", "line 1: unknown column 'team'"),
+        (HEADER, "the file has no answer rows"),
+    ],
+)
+def test_a_bad_header_or_empty_file_is_refused(campaign, text, reason):
+    with pytest.raises(ResponsesFileError, match=reason):
+        import_responses(campaign=campaign, data=text)
+
+
+def test_a_file_that_is_not_utf8_is_refused(campaign):
+    with pytest.raises(ResponsesFileError, match="not UTF-8"):
+        import_responses(campaign=campaign, data=b"respondent,question,value\nr,cr-1,\xff\n")
+
+
+def test_a_byte_order_mark_is_accepted(campaign):
+    import_responses(campaign=campaign, data=("\ufeff" + HEADER + "r,cr-1,1,,,\n").encode())
+    assert Answer.objects.count() == 1
+
+
+def test_answering_a_question_again_in_a_second_file_is_refused(campaign):
+    import_responses(campaign=campaign, data=GOOD)
+    with pytest.raises(ResponsesFileError, match="has already answered cr-1"):
+        import_responses(campaign=campaign, data=HEADER + "r-002,cr-1,1,Ops,manager,\n")
+    assert Answer.objects.count() == 3
+
+
+def test_a_second_file_may_add_answers_to_known_respondents(campaign):
+    import_responses(campaign=campaign, data=GOOD)
+    import_responses(campaign=campaign, data=HEADER + "r-002,mo-1,1,Ops,manager,\n")
+    assert Response.objects.get(respondent="r-002").answers.count() == 2
+
+
+def test_an_existing_campaign_on_another_model_is_refused(maturity_model, tmp_path):
+    run_import(tmp_path, GOOD)
+    with pytest.raises(CommandError, match="uses model small-model 1.0"):
+        call_command(
+            "import_responses",
+            write(tmp_path, GOOD),
+            "--model",
+            "other",
+            "--organization",
+            "Acme",
+            "--campaign",
+            "2026 H2",
+        )
+
+
+def test_an_unknown_model_or_target_level_is_a_clear_error(maturity_model, tmp_path):
+    with pytest.raises(CommandError, match="model nope does not exist"):
+        call_command(
+            "import_responses",
+            write(tmp_path, GOOD),
+            "--model",
+            "nope",
+            "--organization",
+            "Acme",
+            "--campaign",
+            "X",
+        )
+    with pytest.raises(CommandError, match="target level 9 is not a level"):
+        run_import(tmp_path, GOOD, "--target-level", "9")
+    assert not Organization.objects.exists()
+
+
+def test_a_missing_file_is_a_one_line_error(maturity_model, tmp_path):
+    with pytest.raises(CommandError, match="cannot read the file"):
+        call_command(
+            "import_responses",
+            str(tmp_path / "none.csv"),
+            "--model",
+            "small-model",
+            "--organization",
+            "Acme",
+            "--campaign",
+            "X",
+        )
+
+
+def test_a_large_file_is_imported_in_bulk_not_row_by_row(campaign, django_assert_max_num_queries):
+    keys = ["cr-1", "cr-2", "mo-1", "sp-1", "sp-2"]
+    rows = "".join(
+        f"r-{n},{key},{n % 5},Unit {n % 4},employee,\n" for n in range(2000) for key in keys
+    )
+    # Batched inserts: about one query per few hundred rows, never one per row.
+    with django_assert_max_num_queries(100):
+        import_responses(campaign=campaign, data=HEADER + rows)
+    assert Answer.objects.count() == 10_000

@@ -1,0 +1,175 @@
+"""The results document (CONTRACT.md section 6) and breakdowns, from the database.
+
+The golden document below is checked on SQLite and on PostgreSQL (CI runs the suite on
+both), which is what keeps the two databases' results the same.
+"""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from assessments.results import breakdown, campaign_results, results_document
+from assessments.scoring import is_disagreement
+from tests.factories import CampaignFactory, UnitFactory, respond
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered_campaign(campaign):
+    """Level 2 satisfied; level 3 short of its threshold; one N/A; two units."""
+    sales = UnitFactory(organization=campaign.organization, name="Sales")
+    ops = UnitFactory(organization=campaign.organization, name="Ops")
+    answers = [
+        ({"cr-1": 4, "cr-2": 2, "mo-1": 3, "sp-1": 2, "sp-2": 1}, sales, "employee"),
+        ({"cr-1": 3, "cr-2": None, "mo-1": 4, "sp-1": 3, "sp-2": 2}, sales, "employee"),
+        ({"cr-1": 2, "cr-2": 2, "mo-1": 3, "sp-1": 1, "sp-2": 2}, sales, "manager"),
+        ({"cr-1": 1, "cr-2": 3, "mo-1": 2, "sp-1": 4, "sp-2": 3}, ops, "employee"),
+    ]
+    for values, unit, role in answers:
+        respond(campaign, values, unit=unit, role=role)
+    respond(campaign, {})  # started, answered nothing: not a respondent
+    return campaign
+
+
+def document_of(campaign) -> dict:
+    return results_document(campaign_results(campaign))
+
+
+def test_the_results_document_matches_the_rule_by_hand(answered_campaign):
+    document = document_of(answered_campaign)
+    assert document["campaign"] == {
+        "id": answered_campaign.pk,
+        "name": answered_campaign.name,
+        "organization": answered_campaign.organization.name,
+    }
+    assert document["model"] == {
+        "slug": "small-model",
+        "version": "1.0",
+        "name": "Small test model",
+    }
+    assert document["respondents"] == 4
+    assert document["achieved_level"] == {"number": 2, "name": "Foundational"}
+    assert document["target_level"] == {"number": 3, "name": "Organizational"}
+    level_2 = document["levels"][1]
+    requirements, monitoring = level_2["process_areas"]
+    # cr-1: (4+3+2+1)/4/4 = 0.625; cr-2: (2+2+3)/3/4 = 0.5833; mean = 0.6042 >= 0.5
+    assert requirements == {
+        "key": "customer-requirements",
+        "name": "Customer requirements",
+        "status": "satisfied",
+        "score": 0.6042,
+        "threshold": 0.5,
+        "questions": [
+            {"key": "cr-1", "score": 0.625, "answers": 4, "na": 0, "stdev": 0.2795},
+            {"key": "cr-2", "score": 0.5833, "answers": 3, "na": 1, "stdev": 0.1179},
+        ],
+    }
+    # mo-1: 12/16 = 0.75, exactly the model threshold: satisfied.
+    assert (monitoring["status"], monitoring["score"], monitoring["threshold"]) == (
+        "satisfied",
+        0.75,
+        0.75,
+    )
+    # sp-1: 10/16 = 0.625 (weight 1), sp-2: 8/16 = 0.5 (weight 2): (0.625 + 1.0) / 3.
+    assert document["levels"][2]["achieved"] is False
+    assert document["gaps"] == [
+        {
+            "level": 3,
+            "process_area": "standard-process",
+            "status": "not_satisfied",
+            "score": 0.5417,
+            "threshold": 0.75,
+            "shortfall": 0.2083,
+        }
+    ]
+    assert document["levels"][0] == {
+        "number": 1,
+        "name": "Initial",
+        "achieved": True,
+        "process_areas": [],
+    }
+
+
+def test_a_campaign_without_answers_has_level_one_and_unrated_gaps(campaign):
+    document = document_of(campaign)
+    assert document["respondents"] == 0
+    assert document["achieved_level"] == {"number": 1, "name": "Initial"}
+    assert [gap["status"] for gap in document["gaps"]] == ["not_rated"] * 3
+    assert {gap["shortfall"] for gap in document["gaps"]} == {None}
+    assert document["levels"][1]["process_areas"][0]["score"] is None
+
+
+def test_without_a_target_the_gaps_run_to_the_top_level(maturity_model):
+    campaign = CampaignFactory(maturity_model=maturity_model, target_level=None)
+    document = document_of(campaign)
+    assert document["target_level"] is None
+    assert {gap["level"] for gap in document["gaps"]} == {2, 3}
+
+
+def test_a_higher_level_satisfied_does_not_count_over_a_failed_lower_one(campaign):
+    respond(campaign, {"cr-1": 0, "cr-2": 0, "mo-1": 4, "sp-1": 4, "sp-2": 4})
+    document = document_of(campaign)
+    assert document["levels"][2]["process_areas"][0]["status"] == "satisfied"
+    assert document["achieved_level"] == {"number": 1, "name": "Initial"}
+
+
+def test_an_area_answered_only_na_does_not_block_its_level(campaign):
+    respond(campaign, {"cr-1": 4, "cr-2": 4, "mo-1": None})
+    document = document_of(campaign)
+    assert document["levels"][1]["process_areas"][1]["status"] == "not_applicable"
+    assert document["achieved_level"]["number"] == 2
+
+
+def test_the_command_prints_the_document(answered_campaign, capsys):
+    call_command("campaign_results", str(answered_campaign.pk), "--json")
+    assert json.loads(capsys.readouterr().out) == document_of(answered_campaign)
+
+
+def test_the_command_refuses_an_unknown_campaign():
+    with pytest.raises(CommandError, match="campaign 999 does not exist"):
+        call_command("campaign_results", "999", "--json")
+
+
+def test_results_take_a_constant_number_of_queries(
+    answered_campaign, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        document_of(answered_campaign)
+    for n in range(30):
+        respond(answered_campaign, {"cr-1": n % 5, "sp-2": 4}, respondent=f"extra-{n}")
+    with django_assert_max_num_queries(8):
+        document_of(answered_campaign)
+
+
+def test_units_are_broken_out_only_above_the_anonymity_minimum(answered_campaign):
+    groups = breakdown(campaign_results(answered_campaign), "unit")
+    assert [(group.name, group.respondents) for group in groups] == [("Sales", 3)]
+    sales = groups[0].score.area("customer-requirements")
+    assert sales.questions[0].score == pytest.approx((4 + 3 + 2) / 3 / 4)
+
+
+def test_roles_are_broken_out_with_their_own_results(answered_campaign):
+    answered_campaign.anonymity_minimum = 1
+    answered_campaign.save()
+    groups = breakdown(campaign_results(answered_campaign), "role")
+    assert [(group.name, group.respondents) for group in groups] == [
+        ("employee", 3),
+        ("manager", 1),
+    ]
+    # The manager: requirements 0.5 >= 0.5, monitoring 0.75 >= 0.75, processes 0.42.
+    assert groups[1].score.achieved_level == 2
+
+
+def test_strong_disagreement_is_flagged_against_the_campaign_threshold(campaign):
+    respond(campaign, {"cr-1": 0})
+    respond(campaign, {"cr-1": 4})
+    respond(campaign, {"cr-1": 2, "cr-2": 2})
+    respond(campaign, {"cr-2": 2})
+    area = campaign_results(campaign).score.area("customer-requirements")
+    split, agreed = area.questions
+    assert split.stdev == pytest.approx(0.4082, abs=1e-4)
+    assert is_disagreement(split.stdev, campaign.disagreement_threshold)
+    assert not is_disagreement(agreed.stdev, campaign.disagreement_threshold)

@@ -1,0 +1,154 @@
+"""Versions: frozen once used, copied to edit, newest published version by default."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
+
+from models_catalog.file_format import ModelFileError
+from models_catalog.models import Level, MaturityModel, ProcessArea, Question
+from models_catalog.selectors import UnknownModelError, resolve_model
+from models_catalog.services import (
+    SHIPPED_SLUGS,
+    ModelInUseError,
+    create_new_version,
+    import_model_file,
+    load_shipped_models,
+    publish,
+)
+from models_catalog.versions import next_version, version_key
+from tests.factories import SMALL_MODEL, CampaignFactory, import_document, model_document
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loading_the_shipped_models_twice_adds_nothing():
+    load_shipped_models()
+    counts = (MaturityModel.objects.count(), Question.objects.count())
+    assert [changed for _, changed in load_shipped_models()] == [False, False, False]
+    assert (MaturityModel.objects.count(), Question.objects.count()) == counts
+
+
+def test_the_shipped_models_have_the_contract_slugs_and_level_counts():
+    call_command("load_models", verbosity=0)
+    levels = {slug: resolve_model(slug).levels.count() for slug in SHIPPED_SLUGS}
+    assert levels == {
+        "smart-customer-management": 5,
+        "cx-journey": 6,
+        "customer-centricity-stages": 4,
+    }
+
+
+def test_every_shipped_process_area_has_a_recommendation_and_questions():
+    load_shipped_models()
+    for area in ProcessArea.objects.all():
+        assert area.recommendation.strip(), area.key
+        assert area.questions.exists(), area.key
+
+
+def test_reimporting_a_used_version_with_changes_is_refused():
+    maturity_model = import_document(SMALL_MODEL)
+    CampaignFactory(maturity_model=maturity_model)
+    changed = model_document(name="Renamed")
+    with pytest.raises(ModelInUseError, match="frozen"):
+        import_model_file(json.dumps(changed))
+    maturity_model.refresh_from_db()
+    assert maturity_model.name == "Small test model"
+
+
+def test_reimporting_a_used_version_unchanged_is_a_no_op():
+    maturity_model = import_document(SMALL_MODEL)
+    CampaignFactory(maturity_model=maturity_model)
+    again, changed = import_model_file(json.dumps(SMALL_MODEL))
+    assert (again.pk, changed) == (maturity_model.pk, False)
+
+
+def test_reimporting_an_unused_version_replaces_its_contents():
+    import_document(SMALL_MODEL)
+    document = model_document()
+    document["levels"][2]["process_areas"][0]["questions"].pop()
+    maturity_model, changed = import_model_file(json.dumps(document))
+    assert changed
+    assert not maturity_model.questions.filter(key="sp-2").exists()
+
+
+def test_a_new_version_is_an_editable_draft_and_old_campaigns_keep_theirs():
+    original = import_document(SMALL_MODEL)
+    campaign = CampaignFactory(maturity_model=original)
+    copy = create_new_version(maturity_model=original)
+    assert (copy.version, copy.status) == ("1.1", MaturityModel.Status.DRAFT)
+    copy.levels.get(number=2).process_areas.filter(key="monitoring").update(name="Watching")
+    campaign.refresh_from_db()
+    assert campaign.maturity_model_id == original.pk
+    assert original.process_areas.get(key="monitoring").name == "Monitoring"
+
+
+def test_a_draft_is_not_the_default_version_until_published():
+    original = import_document(SMALL_MODEL)
+    copy = create_new_version(maturity_model=original)
+    assert resolve_model("small-model") == original
+    publish(maturity_model=copy)
+    assert resolve_model("small-model") == copy
+
+
+def test_publishing_a_broken_draft_is_refused_with_the_reason():
+    draft = create_new_version(maturity_model=import_document(SMALL_MODEL))
+    Question.objects.filter(maturity_model=draft, process_area__key="monitoring").delete()
+    with pytest.raises(ModelFileError, match="at least one question"):
+        publish(maturity_model=draft)
+    draft.refresh_from_db()
+    assert draft.status == MaturityModel.Status.DRAFT
+
+
+def test_the_newest_published_version_is_chosen_by_version_order_not_text():
+    for version in ("1.9", "1.10", "1.2"):
+        import_document(model_document(version=version))
+    assert resolve_model("small-model").version == "1.10"
+    assert resolve_model("small-model", "1.2").version == "1.2"
+
+
+def test_an_unknown_version_is_a_clear_error():
+    import_document(SMALL_MODEL)
+    with pytest.raises(UnknownModelError, match="has no version 9"):
+        resolve_model("small-model", "9")
+
+
+def test_export_model_takes_the_version_option(capsys):
+    import_document(SMALL_MODEL)
+    import_document(model_document(version="2.0", name="Second"))
+    call_command("export_model", "small-model", "--model-version", "1.0")
+    assert json.loads(capsys.readouterr().out)["name"] == "Small test model"
+    with pytest.raises(CommandError, match="has no version 3.0"):
+        call_command("export_model", "small-model", "--model-version", "3.0")
+
+
+def test_the_database_refuses_a_duplicate_question_key_within_a_version():
+    maturity_model = import_document(SMALL_MODEL)
+    area = maturity_model.process_areas.get(key="monitoring")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.create(process_area=area, key="cr-1", text="Again")
+
+
+def test_the_database_refuses_a_zero_weight_and_an_out_of_range_threshold():
+    maturity_model = import_document(SMALL_MODEL)
+    area = maturity_model.process_areas.get(key="monitoring")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.create(process_area=area, key="new", text="?", weight=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProcessArea.objects.filter(pk=area.pk).update(threshold=1.2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Level.objects.create(maturity_model=maturity_model, number=2, name="Twice")
+
+
+@pytest.mark.parametrize(
+    ("version", "taken", "expected"),
+    [("1.0", set(), "1.1"), ("1.9", {"1.10"}, "1.11"), ("draft", set(), "draft.2")],
+)
+def test_next_version_raises_the_last_number(version, taken, expected):
+    assert next_version(version, taken) == expected
+
+
+def test_version_order_compares_numbers_as_numbers():
+    assert sorted(["1.10", "1.2", "1.9", "2.0"], key=version_key) == ["1.2", "1.9", "1.10", "2.0"]
