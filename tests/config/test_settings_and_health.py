@@ -1,0 +1,154 @@
+"""Configuration from the environment (CONTRACT.md section 1) and the health check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError
+
+from config.env import database_from_url, env_bool, env_list, secret_key
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k3y-" + "Zq8rT2vWx9yB4nM7pL1sD6fG0hJ5kA3cE" + "uIoPaSdFgHjKl"
+
+
+def manage(*args, **env) -> subprocess.CompletedProcess:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("true", True), ("0", False), ("", False), ("off", False)]
+)
+def test_yes_no_variables_read_the_usual_words(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env_bool("SOME_FLAG", default=not expected) is expected
+
+
+def test_a_yes_no_variable_with_another_word_names_the_variable(monkeypatch):
+    monkeypatch.setenv("DJANGO_DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG='maybe'"):
+        env_bool("DJANGO_DEBUG", default=False)
+
+
+def test_allowed_hosts_are_comma_separated(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "example.org, www.example.org,")
+    assert env_list("DJANGO_ALLOWED_HOSTS", "") == ["example.org", "www.example.org"]
+
+
+def test_a_postgres_url_becomes_a_postgres_database():
+    config = database_from_url("postgres://alice@db.example:5433/maturity")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["USER"], config["HOST"], config["PORT"], config["NAME"]) == (
+        "alice",
+        "db.example",
+        5433,
+        "maturity",
+    )
+
+
+def test_a_sqlite_url_keeps_no_persistent_connection():
+    config = database_from_url("sqlite:////tmp/x.sqlite3")
+    assert config["NAME"] == "/tmp/x.sqlite3"
+    assert config["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.parametrize("url", ["nosuchdb://x/y", "not a url", "postgres://host"])
+def test_a_bad_database_url_is_a_clear_error(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_from_url(url)
+
+
+def test_the_secret_key_is_required_when_debug_is_off(monkeypatch):
+    monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+    assert secret_key(True, "dev") == "dev"
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY must be set"):
+        secret_key(False, "dev")
+
+
+def test_without_a_secret_key_production_refuses_to_start_in_one_line():
+    result = manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "configuration error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0 "
+        "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    ]
+
+
+def test_a_bad_database_url_stops_a_command_in_one_line():
+    result = manage("check", DJANGO_DEBUG="1", DATABASE_URL="nosuchdb://x/y")
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "DATABASE_URL='nosuchdb://x/y'" in result.stderr
+
+
+def test_the_deploy_check_is_clean_in_production():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_health_check_answers_ok_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_health_check_answers_503_when_the_database_does_not(client, db, monkeypatch):
+    from django.db import connection
+
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", broken_cursor)
+        response = client.get("/healthz")
+    assert (response.status_code, response.content) == (503, b"database unavailable")
+
+
+def test_the_home_page_presents_the_product(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"customer-centric" in response.content
+    assert b"/static/vendor/bootstrap/bootstrap.min.css" in response.content
+
+
+def test_the_sign_in_page_is_served(client, db):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
+
+
+def test_production_responses_carry_the_security_headers(client, db):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_an_unknown_page_gets_the_friendly_404(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"This page does not exist" in response.content
