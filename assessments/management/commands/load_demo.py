@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from assessments.demo import LOGINS, ORGANIZATION, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organization with a campaign and answers on each shipped model."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--print-logins", action="store_true", help="only print the demo sign-ins"
+        )
+
+    def handle(self, *args, print_logins: bool = False, **options):
+        if not print_logins:
+            campaigns = load_demo()
+            self.stdout.write(f"{ORGANIZATION}: {len(campaigns)} campaigns ready")
+            return
+        self.stdout.write("  Demo sign-ins (user / password):")
+        for login in LOGINS:
+            self.stdout.write(f"    {login.role:<11} {login.username} / {login.password}")
+        self.stdout.write(f"  Results: {settings.SITE_URL}/  (sign in as the executive)")

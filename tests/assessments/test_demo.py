@@ -1,0 +1,57 @@
+"""The demo that `make run` loads: full results at once, and loading it twice adds nothing."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from assessments.demo import ORGANIZATION
+from assessments.models import Answer, Campaign, Membership
+from assessments.results import campaign_results
+from models_catalog.services import load_shipped_models
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    load_shipped_models()
+    call_command("load_demo", verbosity=0)
+
+
+def test_the_demo_has_a_campaign_with_answers_on_each_shipped_model(demo):
+    campaigns = Campaign.objects.filter(organization__name=ORGANIZATION)
+    assert sorted(c.maturity_model.slug for c in campaigns) == [
+        "customer-centricity-stages",
+        "cx-journey",
+        "smart-customer-management",
+    ]
+    for campaign in campaigns:
+        results = campaign_results(campaign)
+        assert results.respondents >= 30
+        assert results.score.gaps, "a demo should show something to work on"
+
+
+def test_loading_the_demo_twice_adds_nothing(demo):
+    counts = (Campaign.objects.count(), Answer.objects.count(), Membership.objects.count())
+    call_command("load_demo", verbosity=0)
+    assert (Campaign.objects.count(), Answer.objects.count(), Membership.objects.count()) == counts
+
+
+def test_the_demo_logins_work_and_have_their_roles(demo, client):
+    users = get_user_model().objects
+    assert Membership.objects.get(user__username="demo-executive").role == "executive"
+    assert Membership.objects.get(user__username="demo-consultant").role == "consultant"
+    assert users.get(username="demo-consultant").is_staff
+    assert not users.get(username="demo-executive").is_staff
+    assert users.get(username="demo-admin").is_superuser
+    response = client.post(
+        "/accounts/login/", {"username": "demo-executive", "password": "demo-executive-2026"}
+    )
+    assert response.status_code == 302
+
+
+def test_the_logins_are_printed_for_make_run(demo, capsys):
+    call_command("load_demo", "--print-logins")
+    output = capsys.readouterr().out
+    assert "demo-executive / demo-executive-2026" in output
+    assert "demo-consultant / demo-consultant-2026" in output
