@@ -38,18 +38,23 @@ class AnswerRow:
 
 
 def read_responses_file(data: bytes | str, outline: ModelOutline) -> list[AnswerRow]:
-    text = decode(data)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    check_header(reader.fieldnames)
+    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    try:
+        columns = check_header(next(reader, None))
+    except csv.Error as error:
+        raise ResponsesFileError([f"line 1: not valid CSV ({error})"]) from None
+    values = value_table(outline)
     rows, errors = [], []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, int], int] = {}
     profile: dict[str, tuple[str, str, int]] = {}
     try:
-        for record in reader:
+        for cells in reader:
+            if not cells:
+                continue  # a blank line is no row
             line = reader.line_num
             try:
-                row = read_row(record, line, outline)
-                check_once(row, record["question"].strip(), seen)
+                row = read_row(cells, columns, line, outline, values)
+                check_once(row, seen, outline)
                 check_profile(row, profile)
             except ValueError as error:
                 errors.append(f"line {line}: {error}")
@@ -64,6 +69,14 @@ def read_responses_file(data: bytes | str, outline: ModelOutline) -> list[Answer
     return rows
 
 
+def value_table(outline: ModelOutline) -> dict[str, int | None]:
+    """The cells that need no further reading: each scale value, and NA when allowed."""
+    table: dict[str, int | None] = {str(value): value for value, _ in outline.scale.options}
+    if outline.scale.allow_na:
+        table.update(dict.fromkeys(NA_WORDS))
+    return table
+
+
 def decode(data: bytes | str) -> str:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
@@ -73,10 +86,11 @@ def decode(data: bytes | str) -> str:
         raise ResponsesFileError([f"the file is not UTF-8 text (byte {error.start})"]) from None
 
 
-def check_header(fieldnames):
-    if not fieldnames:
+def check_header(header: list[str] | None) -> dict[str, int]:
+    """The position of each column, from a header that names the contract's columns."""
+    if not header:
         raise ResponsesFileError(["line 1: the file is empty; it needs a header row"])
-    names = [name.strip() for name in fieldnames]
+    names = [name.strip() for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
         raise ResponsesFileError([f"line 1: the header has no column {missing[0]!r}"])
@@ -85,30 +99,40 @@ def check_header(fieldnames):
         raise ResponsesFileError([f"line 1: unknown column {unknown[0]!r}"])
     if len(set(names)) != len(names):
         raise ResponsesFileError(["line 1: a column is named twice"])
+    return {name: index for index, name in enumerate(names)}
 
 
-def read_row(record: dict, line: int, outline: ModelOutline) -> AnswerRow:
-    if None in record:
+def read_row(
+    cells: list[str], columns: dict[str, int], line: int, outline: ModelOutline, values: dict
+) -> AnswerRow:
+    if len(cells) > len(columns):
         raise ValueError("the row has more fields than the header")
-    respondent = (record.get("respondent") or "").strip()
+
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    respondent = cell("respondent")
     if not respondent:
         raise ValueError("respondent is empty")
     if len(respondent) > 100:
         raise ValueError("respondent is longer than 100 characters")
-    question_key = (record.get("question") or "").strip()
+    question_key = cell("question")
     question = outline.questions_by_key.get(question_key)
     if question is None:
         raise ValueError(
             f"question {question_key!r} is not in model {outline.slug} {outline.version}"
         )
+    raw_value = cell("value")
+    value = values[raw_value] if raw_value in values else read_value(raw_value, outline)
     return AnswerRow(
         line=line,
         respondent=respondent,
         question_id=question.id,
-        value=read_value(record.get("value"), outline),
-        unit=(record.get("unit") or "").strip()[:200],
-        role=(record.get("role") or "").strip()[:50],
-        comment=(record.get("comment") or "").strip(),
+        value=value,
+        unit=cell("unit")[:200],
+        role=cell("role")[:50],
+        comment=cell("comment"),
     )
 
 
@@ -131,11 +155,12 @@ def read_value(raw: str | None, outline: ModelOutline) -> int | None:
     return number
 
 
-def check_once(row: AnswerRow, question_key: str, seen: dict):
-    first = seen.setdefault((row.respondent, question_key), row.line)
+def check_once(row: AnswerRow, seen: dict, outline: ModelOutline):
+    first = seen.setdefault((row.respondent, row.question_id), row.line)
     if first != row.line:
+        key = outline.question_keys_by_id[row.question_id]
         raise ValueError(
-            f"respondent {row.respondent!r} answers {question_key} again (first on line {first})"
+            f"respondent {row.respondent!r} answers {key} again (first on line {first})"
         )
 
 

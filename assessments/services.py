@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.bulk import insert_answers
 from assessments.models import Answer, Campaign, Membership, Organization, Response, Unit
 from assessments.responses_file import AnswerRow, ResponsesFileError, read_responses_file
 from models_catalog.outline import load_outline
@@ -86,17 +87,8 @@ def import_responses(*, campaign: Campaign, data: bytes | str) -> ImportSummary:
     responses, had_responses = responses_for(campaign, rows, units)
     if had_responses:
         check_not_answered_yet(campaign, rows, outline)
-    Answer.objects.bulk_create(
-        (
-            Answer(
-                response_id=responses[row.respondent].pk,
-                question_id=row.question_id,
-                value=row.value,
-                comment=row.comment,
-            )
-            for row in rows
-        ),
-        batch_size=2000,
+    insert_answers(
+        [(responses[row.respondent].pk, row.question_id, row.value, row.comment) for row in rows]
     )
     return ImportSummary(respondents=len({row.respondent for row in rows}), answers=len(rows))
 
