@@ -6,6 +6,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from reports.selectors import campaign_summaries
+
 
 @never_cache
 @require_safe
@@ -21,4 +23,12 @@ def healthz(request):
 
 
 class HomeView(TemplateView):
+    """The product's landing text; signed in, the campaigns whose results one may see."""
+
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.is_authenticated:
+            context["campaign_summaries"] = campaign_summaries(self.request.user)
+        return context
