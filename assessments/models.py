@@ -100,6 +100,8 @@ class Campaign(models.Model):
         help_text="Standard deviation of answers (share of the scale) from which people "
         "are said to disagree.",
     )
+    # Raised whenever an answer of the campaign changes: cached results carry it.
+    answers_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,7 +4,9 @@ The one place the page, the PDF, the exports and `campaign_results --json` get t
 numbers from, so they can never disagree.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from django.core.cache import cache
 
 from assessments import aggregates
 from assessments.models import Campaign
@@ -70,7 +72,27 @@ def keyed_by_question(outline: ModelOutline, tallies: dict[int, Tally]) -> dict[
     return {keys[question_id]: tally for question_id, tally in tallies.items()}
 
 
+def cache_key(campaign: Campaign, part: str) -> str:
+    """Everything cached results depend on; a change to any of them is a new key."""
+    return (
+        f"results:{part}:{campaign.pk}:{campaign.created_at.timestamp()}:"
+        f"{campaign.answers_version}:{campaign.maturity_model_id}:{campaign.target_level}:"
+        f"{campaign.anonymity_minimum}"
+    )
+
+
 def campaign_results(campaign: Campaign) -> CampaignResults:
+    """The campaign's results, computed once per change of its answers."""
+    cached = cache.get(cache_key(campaign, "campaign"))
+    if cached is not None:
+        return replace(cached, campaign=campaign)
+    results = compute_results(campaign)
+    # The campaign row itself is not cached: its name or dates may change.
+    cache.set(cache_key(campaign, "campaign"), replace(results, campaign=None), timeout=None)
+    return results
+
+
+def compute_results(campaign: Campaign) -> CampaignResults:
     outline = load_outline(campaign.maturity_model)
     tallies = aggregates.question_tallies(campaign.pk)
     return CampaignResults(
@@ -85,6 +107,15 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
 
 def breakdown(results: CampaignResults, by: str) -> list[GroupResults]:
     """The same results per unit or per role; small groups are not broken out."""
+    key = cache_key(results.campaign, f"by-{by}")
+    groups = cache.get(key)
+    if groups is None:
+        groups = compute_breakdown(results, by)
+        cache.set(key, groups, timeout=None)
+    return groups
+
+
+def compute_breakdown(results: CampaignResults, by: str) -> list[GroupResults]:
     campaign = results.campaign
     counts = aggregates.respondent_counts(campaign.pk, by=by)
     grouped = aggregates.grouped_question_tallies(campaign.pk, by)

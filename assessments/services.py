@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.answers_version import answers_changed
 from assessments.bulk import insert_answers
 from assessments.models import Answer, Campaign, Membership, Organization, Response, Unit
 from assessments.responses_file import AnswerRow, ResponsesFileError, read_responses_file
@@ -90,6 +91,7 @@ def import_responses(*, campaign: Campaign, data: bytes | str) -> ImportSummary:
     insert_answers(
         [(responses[row.respondent].pk, row.question_id, row.value, row.comment) for row in rows]
     )
+    answers_changed(campaign.pk)
     return ImportSummary(respondents=len({row.respondent for row in rows}), answers=len(rows))
 
 

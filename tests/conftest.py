@@ -35,3 +35,11 @@ def superuser(db):
 def outsider(db):
     """An executive of another organization."""
     return MembershipFactory(role="executive").user
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: rolled-back ids may be used again."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -185,8 +185,16 @@ class ResponseFactory(factory.django.DjangoModelFactory):
 
 def answer(response: Response, question_key: str, value: int | None, comment: str = ""):
     """Store one answer by question key (value None is N/A)."""
+    from assessments.answers_version import answers_changed
+
     question = response.campaign.maturity_model.questions.get(key=question_key)
-    return Answer.objects.create(response=response, question=question, value=value, comment=comment)
+    stored = Answer.objects.create(
+        response=response, question=question, value=value, comment=comment
+    )
+    # As the services do: results cached before this answer are not used again.
+    answers_changed(response.campaign_id)
+    response.campaign.refresh_from_db(fields=["answers_version"])
+    return stored
 
 
 def respond(campaign: Campaign, values: dict[str, int | None], **response_fields) -> Response:
@@ -197,3 +205,36 @@ def respond(campaign: Campaign, values: dict[str, int | None], **response_fields
     for key, value in values.items():
         answer(response, key, value)
     return response
+
+
+def consultant_of(*organizations: Organization, **user_fields):
+    """A staff user with a consultant membership in each organization given."""
+    user = UserFactory(is_staff=True, **user_fields)
+    for organization in organizations:
+        MembershipFactory(user=user, organization=organization, role=Membership.Role.CONSULTANT)
+    return user
+
+
+def admin_form_data(response) -> dict:
+    """The POST data of a rendered admin change page, as it stands: change a few keys and
+    post it back, as a person editing the page would."""
+    from django.forms import MultiWidget
+
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms.append(inline.formset.management_form)
+        forms.extend(inline.formset.forms)
+    data = {}
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            widget = bound.field.widget
+            if value is None or value is False:
+                continue
+            if isinstance(widget, MultiWidget):
+                parts = widget.decompress(value)
+                for suffix, part in zip(widget.widgets_names, parts, strict=True):
+                    data[bound.html_name + suffix] = part
+            else:
+                data[bound.html_name] = "on" if value is True else value
+    return data

@@ -141,7 +141,8 @@ def test_results_take_a_constant_number_of_queries(
     for n in range(30):
         respond(answered_campaign, {"cr-1": n % 5, "sp-2": 4}, respondent=f"extra-{n}")
     with django_assert_max_num_queries(8):
-        document_of(answered_campaign)
+        results = campaign_results(answered_campaign)
+    assert results.respondents == 34
 
 
 def test_units_are_broken_out_only_above_the_anonymity_minimum(answered_campaign):
@@ -173,3 +174,36 @@ def test_strong_disagreement_is_flagged_against_the_campaign_threshold(campaign)
     assert split.stdev == pytest.approx(0.4082, abs=1e-4)
     assert is_disagreement(split.stdev, campaign.disagreement_threshold)
     assert not is_disagreement(agreed.stdev, campaign.disagreement_threshold)
+
+
+def test_results_are_computed_once_per_change_of_answers(
+    answered_campaign, django_assert_max_num_queries
+):
+    campaign_results(answered_campaign)
+    with django_assert_max_num_queries(0):
+        again = campaign_results(answered_campaign)
+    assert again.campaign is answered_campaign
+    assert again.respondents == 4
+
+
+def test_imported_answers_make_the_cached_results_new(answered_campaign):
+    from assessments.services import import_responses
+
+    assert campaign_results(answered_campaign).respondents == 4
+    import_responses(campaign=answered_campaign, data="respondent,question,value\nnew,cr-1,4\n")
+    answered_campaign.refresh_from_db()
+    assert campaign_results(answered_campaign).respondents == 5
+
+
+def test_a_deleted_response_makes_the_cached_results_new(answered_campaign):
+    assert campaign_results(answered_campaign).respondents == 4
+    answered_campaign.responses.filter(answers__isnull=False).first().delete()
+    answered_campaign.refresh_from_db()
+    assert campaign_results(answered_campaign).respondents == 3
+
+
+def test_a_new_target_level_is_not_served_from_the_cache(answered_campaign):
+    assert document_of(answered_campaign)["gaps"]
+    answered_campaign.target_level = 2
+    answered_campaign.save()
+    assert document_of(answered_campaign)["gaps"] == []

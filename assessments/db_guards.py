@@ -3,9 +3,11 @@
 An answer's question must belong to its campaign's model version, and its value must be
 an option of that version's scale (or NULL for N/A). Both span tables, so they are
 triggers; each raises an integrity error that names the rule.
-"""
 
-from django.db import migrations
+SQLite rebuilds a table to alter it, and refuses while a trigger names a table that is
+being rebuilt; so the guards are taken down before `migrate` and put back after it
+(apps.py); `migrate` always ends by putting them in place.
+"""
 
 WRONG_QUESTION = "answer: the question is not in the campaign''s model version"
 OFF_SCALE = "answer: the value is not on the model''s scale"
@@ -56,23 +58,24 @@ POSTGRES_DROP = [
 ]
 
 
-def run_for_vendor(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, ()):
-            schema_editor.execute(statement)
-
-    return run
+INSTALL = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_CREATE}
+REMOVE = {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}
 
 
-class Migration(migrations.Migration):
-    dependencies = [
-        ("assessments", "0001_initial"),
-        ("models_catalog", "0001_initial"),
-    ]
+def answers_table_exists(connection) -> bool:
+    return "assessments_answer" in connection.introspection.table_names()
 
-    operations = [
-        migrations.RunPython(
-            run_for_vendor({"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_CREATE}),
-            run_for_vendor({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
-        ),
-    ]
+
+def remove_answer_guards(connection):
+    if answers_table_exists(connection):
+        with connection.cursor() as cursor:
+            for statement in REMOVE.get(connection.vendor, ()):
+                cursor.execute(statement)
+
+
+def install_answer_guards(connection):
+    if answers_table_exists(connection):
+        remove_answer_guards(connection)
+        with connection.cursor() as cursor:
+            for statement in INSTALL.get(connection.vendor, ()):
+                cursor.execute(statement)
