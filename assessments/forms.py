@@ -1,0 +1,208 @@
+"""Forms of the questionnaire journey: who the person is (start page) and one area's answers."""
+
+from dataclasses import dataclass
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from assessments.models import Unit
+from assessments.questionnaire import CLEAR, KEEP, AnswerEdit
+from assessments.selectors import NOT_APPLICABLE_LABEL
+from models_catalog.outline import AreaOutline, QuestionOutline, ScaleOutline
+
+ROLES = [
+    ("employee", "Employee"),
+    ("manager", "Manager"),
+    ("executive", "Executive"),
+]
+NOT_APPLICABLE = "na"
+COMMENT_MAX_LENGTH = 2000
+
+
+class StartForm(forms.Form):
+    """Unit and role, asked only where the invitation does not fix them. An anonymous
+    campaign lets people keep both to themselves."""
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="Your unit")
+    role = forms.ChoiceField(label="Your role")
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaign = invitation.campaign
+        units = Unit.objects.filter(organization_id=campaign.organization_id)
+        optional = campaign.anonymous
+        empty = "Prefer not to say" if optional else "Choose…"
+        if invitation.unit_id or not units.exists():
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = units
+            self.fields["unit"].required = not optional
+            self.fields["unit"].empty_label = empty
+        if invitation.role:
+            del self.fields["role"]
+        else:
+            self.fields["role"].choices = [("", empty), *ROLES]
+            self.fields["role"].required = not optional
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("start", "Start", css_class="btn-brand btn-lg"))
+
+
+def normalized_text(text: str) -> str:
+    # Browsers send a textarea's line breaks as CRLF and a hidden input's as they are.
+    return text.replace("\r\n", "\n").strip()
+
+
+class QuestionField(forms.ChoiceField):
+    """One question's answer: a scale value, N/A, or nothing chosen yet."""
+
+    def __init__(self, *, question: QuestionOutline, scale: ScaleOutline):
+        choices = [(str(value), label) for value, label in scale.options]
+        if scale.allow_na:
+            choices.append((NOT_APPLICABLE, NOT_APPLICABLE_LABEL))
+        super().__init__(
+            choices=choices,
+            required=False,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            label=question.text,
+            error_messages={
+                "invalid_choice": "%(value)s is not one of the answers offered for this "
+                "question; choose one of them."
+            },
+        )
+
+
+@dataclass(frozen=True)
+class QuestionFields:
+    """What the template renders for one question: its fieldset's parts."""
+
+    question: QuestionOutline
+    value: forms.BoundField
+    comment: forms.BoundField
+    shown_value: forms.BoundField
+    shown_comment: forms.BoundField
+    stored: bool
+
+    @property
+    def errors(self) -> list[str]:
+        return [*self.value.errors, *self.comment.errors]
+
+    @property
+    def error_links(self) -> list[tuple[str, str]]:
+        """(element id, message) for the error summary: an answer's error leads to its
+        first option, a comment's to the comment box."""
+        return [(f"{self.value.auto_id}_0", message) for message in self.value.errors] + [
+            (self.comment.id_for_label, message) for message in self.comment.errors
+        ]
+
+
+class AreaForm(forms.Form):
+    """One area's questions; each comes with an optional comment.
+
+    Beside each visible field a hidden one keeps what the page showed, so the form can
+    tell what the person changed (`edits`): an answer chosen in another tab after this
+    page was shown is never overwritten by an untouched question on this page.
+    """
+
+    def __init__(self, *args, area: AreaOutline, scale: ScaleOutline, stored: dict, **kwargs):
+        self.area = area
+        self.stored = stored
+        self.cleared_key = None
+        super().__init__(*args, **kwargs)
+        for question in area.questions:
+            answer = stored.get(question.id)
+            shown = "" if answer is None else choice_of(answer.value)
+            comment = answer.comment if answer else ""
+            key = question.key
+            self.fields[f"value-{key}"] = QuestionField(question=question, scale=scale)
+            self.fields[f"comment-{key}"] = forms.CharField(
+                label="Comment (optional)",
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            )
+            self.fields[f"shown-{key}"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, strip=False
+            )
+            self.fields[f"shown-comment-{key}"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, strip=False
+            )
+            self.initial.update(
+                {
+                    f"value-{key}": shown,
+                    f"comment-{key}": comment,
+                    f"shown-{key}": shown,
+                    f"shown-comment-{key}": comment,
+                }
+            )
+        if self.is_bound:
+            clear = self.data.get("clear", "")
+            if clear in {question.key for question in area.questions if question.id in stored}:
+                self.cleared_key = clear
+
+    @property
+    def questions(self) -> list[QuestionFields]:
+        return [
+            QuestionFields(
+                question=question,
+                value=self[f"value-{question.key}"],
+                comment=self[f"comment-{question.key}"],
+                shown_value=self[f"shown-{question.key}"],
+                shown_comment=self[f"shown-comment-{question.key}"],
+                stored=question.id in self.stored,
+            )
+            for question in self.area.questions
+        ]
+
+    @property
+    def arrived_damaged(self) -> bool:
+        """Whether a hidden field came back unreadable: the summary says so, as it cannot
+        point at a field the person sees."""
+        return any(field.errors for field in self.hidden_fields())
+
+    def clean(self):
+        cleaned = super().clean()
+        self.changes = {}
+        for question in self.area.questions:
+            key = question.key
+            if key == self.cleared_key:
+                self.changes[key] = CLEAR
+            elif not self.has_error(f"value-{key}") and not self.has_error(f"comment-{key}"):
+                self.note_change(question, cleaned)
+        return cleaned
+
+    def note_change(self, question: QuestionOutline, cleaned: dict):
+        """Record what the person changed compared with what the page showed them.
+
+        An option the page showed as chosen that comes back empty is kept: browsers cannot
+        un-choose a radio button, so only the "Clear my answer" button clears an answer.
+        """
+        key = question.key
+        value, shown = cleaned.get(f"value-{key}", ""), cleaned.get(f"shown-{key}", "")
+        comment = normalized_text(cleaned.get(f"comment-{key}", ""))
+        value_changed = value != "" and value != shown
+        comment_changed = comment != normalized_text(cleaned.get(f"shown-comment-{key}", ""))
+        if not value_changed and question.id not in self.stored:
+            if comment:
+                self.add_error(
+                    f"comment-{key}",
+                    "Choose an answer for this question (or N/A) so your comment can be saved.",
+                )
+            return
+        if value_changed or comment_changed:
+            self.changes[key] = AnswerEdit(
+                value=value_of(value) if value_changed else KEEP,
+                comment=comment if comment_changed else KEEP,
+            )
+
+    def edits(self) -> dict[str, AnswerEdit]:
+        """The changes of a valid form, by question key, for `save_area_answers`."""
+        return self.changes
+
+
+def choice_of(value: int | None) -> str:
+    return NOT_APPLICABLE if value is None else str(value)
+
+
+def value_of(choice: str) -> int | None:
+    return None if choice == NOT_APPLICABLE else int(choice)

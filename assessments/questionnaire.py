@@ -1,0 +1,198 @@
+"""What changes a person's answers through their invitation link.
+
+Plain functions with keyword arguments, one transaction each. Every change locks the
+person's response row first, so two tabs (or a save racing a submit) on the same link
+are applied one after the other, never interleaved.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.answers_version import answers_changed
+from assessments.models import Answer, Invitation, Response, Unit
+from assessments.selectors import CampaignState, campaign_state
+from models_catalog.outline import ModelOutline, load_outline
+
+
+class QuestionnaireError(ValueError):
+    """A change the questionnaire refuses; the message says why, for the person."""
+
+
+class NotOpenError(QuestionnaireError):
+    """The campaign is not open for answers (not yet, or no longer)."""
+
+
+class AlreadySubmittedError(QuestionnaireError):
+    """Submitted answers are final; nothing was changed."""
+
+
+class Keep:
+    """Marks a part of an answer the person did not touch: the stored one stays."""
+
+    def __repr__(self):
+        return "KEEP"
+
+
+KEEP = Keep()
+
+
+@dataclass(frozen=True)
+class AnswerEdit:
+    """What the person changed about one question.
+
+    `value` is a scale value, None for N/A, or KEEP; `comment` is the new text or KEEP;
+    `clear` removes the stored answer altogether.
+    """
+
+    value: int | Keep | None = KEEP
+    comment: str | Keep = KEEP
+    clear: bool = False
+
+
+CLEAR = AnswerEdit(clear=True)
+
+
+def respondent_id(invitation: Invitation) -> str:
+    """The response's identifier: tells links apart, never who a person is."""
+    return f"inv-{invitation.pk}"
+
+
+def check_open(invitation: Invitation):
+    state = campaign_state(invitation.campaign)
+    if state == CampaignState.NOT_OPEN:
+        raise NotOpenError("this questionnaire is not open yet")
+    if state == CampaignState.CLOSED:
+        raise NotOpenError("this questionnaire is closed")
+
+
+def locked_response(invitation: Invitation, *, create: bool) -> Response | None:
+    """The person's response, locked until the transaction ends; created when asked,
+    with the unit and role the invitation fixes."""
+    response = Response.objects.select_for_update().filter(invitation=invitation).first()
+    if response is None and create:
+        Response.objects.get_or_create(
+            invitation=invitation,
+            defaults={
+                "campaign": invitation.campaign,
+                "respondent": respondent_id(invitation),
+                "unit": invitation.unit,
+                "role": invitation.role,
+            },
+        )
+        response = Response.objects.select_for_update().get(invitation=invitation)
+    if response is not None and response.submitted_at is not None:
+        raise AlreadySubmittedError(
+            "you have already submitted your answers, so they can no longer be changed"
+        )
+    return response
+
+
+@transaction.atomic
+def start_response(*, invitation: Invitation, unit: Unit | None = None, role: str = "") -> Response:
+    """Begin answering with the unit and role the person chose (where the invitation
+    leaves them open). An existing response is returned as it is."""
+    check_open(invitation)
+    existing = locked_response(invitation, create=False)
+    if existing is not None:
+        return existing
+    if unit is not None and unit.organization_id != invitation.campaign.organization_id:
+        raise QuestionnaireError(f"{unit.name} is not a unit of this organization")
+    response = locked_response(invitation, create=True)
+    response.unit = invitation.unit or unit
+    response.role = invitation.role or role
+    response.save(update_fields=["unit", "role", "updated_at"])
+    return response
+
+
+@transaction.atomic
+def save_area_answers(
+    *,
+    invitation: Invitation,
+    area_key: str,
+    answers: Mapping[str, AnswerEdit],
+    outline: ModelOutline | None = None,
+) -> Response:
+    """Store what the person changed on one area's page, as an upsert.
+
+    The rule that keeps two tabs on the same link from losing an answer: a save writes
+    only the questions of its area that appear in `answers`, and of those only the parts
+    that are not KEEP. A question left out keeps its stored answer, whatever other tabs
+    wrote; a save never deletes anything except the answers explicitly cleared (CLEAR).
+    So a value left empty on a page never erases a stored one: the form reports only what
+    the person changed compared with what the page showed them.
+    """
+    check_open(invitation)
+    outline = outline or load_outline(invitation.campaign.maturity_model)
+    area = outline.area(area_key)
+    if area is None:
+        raise QuestionnaireError(f"{area_key!r} is not an area of this questionnaire")
+    questions = {question.key: question for question in area.questions}
+    for key, edit in answers.items():
+        check_edit(key, edit, questions, outline)
+    response = locked_response(invitation, create=True)
+    stored = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(
+            response=response, question_id__in=[questions[key].id for key in answers]
+        )
+    }
+    cleared, rows = [], []
+    for key, edit in answers.items():
+        question = questions[key]
+        if edit.clear:
+            cleared.append(question.id)
+        else:
+            rows.append(answer_row(response, question, edit, stored.get(question.id)))
+    if cleared:
+        Answer.objects.filter(response=response, question_id__in=cleared).delete()
+    Answer.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["response", "question"],
+        update_fields=["value", "comment", "updated_at"],
+    )
+    response.save(update_fields=["updated_at"])
+    if answers:
+        answers_changed(invitation.campaign_id)
+    return response
+
+
+def check_edit(key: str, edit: AnswerEdit, questions: dict, outline: ModelOutline):
+    if key not in questions:
+        raise QuestionnaireError(f"question {key!r} is not in this area")
+    if edit.value is None and not outline.scale.allow_na:
+        raise QuestionnaireError(f"question {key!r}: this questionnaire has no N/A answer")
+    if isinstance(edit.value, int) and edit.value not in outline.scale.values:
+        raise QuestionnaireError(
+            f"question {key!r}: {edit.value} is not on the scale {outline.scale.describe()}"
+        )
+
+
+def answer_row(response: Response, question, edit: AnswerEdit, stored: Answer | None) -> Answer:
+    value = stored.value if isinstance(edit.value, Keep) and stored else edit.value
+    if isinstance(value, Keep):
+        raise QuestionnaireError(
+            f"question {question.key!r}: choose an answer to go with your comment"
+        )
+    comment = (stored.comment if stored else "") if isinstance(edit.comment, Keep) else edit.comment
+    return Answer(response=response, question_id=question.id, value=value, comment=comment)
+
+
+@transaction.atomic
+def submit_response(*, invitation: Invitation) -> Response:
+    """Make the person's answers final. Submitting again changes nothing (a double click
+    or a replayed form lands on the same thank-you page)."""
+    response = Response.objects.select_for_update().filter(invitation=invitation).first()
+    if response is not None and response.submitted_at is not None:
+        return response
+    check_open(invitation)
+    if response is None or not response.answers.exists():
+        raise QuestionnaireError("answer at least one question before you submit")
+    response.submitted_at = timezone.now()
+    response.save(update_fields=["submitted_at", "updated_at"])
+    # Results may come to count only submitted answers; cached ones must not outlive this.
+    answers_changed(invitation.campaign_id)
+    return response
