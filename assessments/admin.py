@@ -17,6 +17,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import format_html_join
 
 from assessments import invitations as invitation_service
+from assessments import tasks
 from assessments.admin_access import ConsultedOrganizationsOnly
 from assessments.admin_forms import (
     CampaignForm,
@@ -403,21 +404,32 @@ def invitation_links_csv(invitations) -> HttpResponse:
 
 
 def send_invitation_emails(request, invitations):
-    sent = invitation_service.send_invitations(invitations=invitations)
-    messages.success(
+    queued = tasks.send_invitation_emails.delay(ids_of(invitations))
+    report_sending(
         request,
-        f"Sent {plural(sent, 'invitation e-mail')}; links without an address, or sent "
-        "already, were left out.",
+        queued,
+        "invitation e-mail",
+        "links without an address, or sent already,",
     )
 
 
 def send_reminders(request, invitations):
-    sent = invitation_service.send_reminders(invitations=invitations)
-    messages.success(
-        request,
-        f"Sent {plural(sent, 'reminder')}; people who submitted, or have no address, "
-        "were left out.",
-    )
+    queued = tasks.send_reminder_emails.delay(ids_of(invitations))
+    report_sending(request, queued, "reminder", "people who submitted, or have no address,")
+
+
+def ids_of(invitations) -> list[int]:
+    return list(invitations.values_list("pk", flat=True))
+
+
+def report_sending(request, queued, noun: str, skipped: str):
+    """E-mails go through the queue; without a broker they are sent already."""
+    if queued.ready():
+        messages.success(request, f"Sent {plural(queued.get(), noun)}; {skipped} were left out.")
+    else:
+        messages.success(
+            request, f"The {noun}s are being sent in the background; {skipped} are left out."
+        )
 
 
 @admin.register(Invitation)
@@ -506,8 +518,8 @@ class AnswerInline(ConsultedOrganizationsOnly, admin.TabularInline):
 def respondent_label(response: Response) -> str:
     """How the admin names a respondent: in an anonymous campaign, by a pseudonym.
 
-    The stored identifier of a questionnaire response names its invitation ("inv-42"),
-    whose page shows an e-mail address; a keyed hash of the response names nobody.
+    An imported identifier may be a name or a staff number; a keyed hash of the response
+    names nobody.
     """
     if not response.campaign.anonymous:
         return response.respondent

@@ -5,6 +5,7 @@ person's response row first, so two tabs (or a save racing a submit) on the same
 are applied one after the other, never interleaved.
 """
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -56,8 +57,9 @@ CLEAR = AnswerEdit(clear=True)
 
 
 def respondent_id(invitation: Invitation) -> str:
-    """The response's identifier: tells links apart, never who a person is."""
-    return f"inv-{invitation.pk}"
+    """The response's identifier: random, so that neither it nor its order in a list
+    leads back to the invitation (and its e-mail address), nor clashes with imported ids."""
+    return f"web-{secrets.token_hex(8)}"
 
 
 def check_open(invitation: Invitation):

@@ -125,7 +125,7 @@ class TestStartPage:
         response = client.post(url("start", invitation), {"role": "employee"})
         assert response.url == url("area", invitation, "customer-requirements")
         created = Response.objects.get(invitation=invitation)
-        assert created.respondent == f"inv-{invitation.pk}"
+        assert re.fullmatch(r"web-[0-9a-f]{16}", created.respondent)
         assert "ana" not in created.respondent
         assert created.submitted_at is None
 
