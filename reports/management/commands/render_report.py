@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Campaign
+from reports.pdf import render_report_pdf
+
+
+class Command(BaseCommand):
+    help = "Write a campaign's PDF gap report."
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaign_id", type=int)
+        parser.add_argument("--out", required=True, type=Path, help="where to write the PDF")
+
+    def handle(self, *args, campaign_id: int, out: Path, **options):
+        campaign = (
+            Campaign.objects.select_related("organization", "maturity_model")
+            .filter(pk=campaign_id)
+            .first()
+        )
+        if campaign is None:
+            raise CommandError(f"campaign {campaign_id} does not exist")
+        # Checked before rendering, which takes seconds, and again when writing.
+        if out.is_dir() or not out.parent.is_dir():
+            raise CommandError(f"cannot write {out}: no such file location")
+        pdf = render_report_pdf(campaign)
+        try:
+            out.write_bytes(pdf)
+        except OSError as error:
+            raise CommandError(f"cannot write {out}: {error.strerror or error}") from None
+        self.stdout.write(str(out))

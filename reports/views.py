@@ -1,0 +1,82 @@
+"""The results page, the PDF gap report and the consultants' exports of a campaign.
+
+Who sees what: the organization's executives and consultants and superusers see the
+results page and the PDF; anyone else signed in gets 404, so a campaign's existence is
+not revealed. The raw exports are for consultants and superusers only: an executive, who
+may see the campaign anyway, gets 403 (a plain "not for you") rather than a 404 that
+would pretend the campaign is not there.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+
+from reports import exports, selectors
+from reports.figures import report_figures
+from reports.pdf import render_report_pdf
+
+
+@login_required
+@require_safe
+def results_page(request, campaign_id: int):
+    campaign = selectors.visible_campaign(request.user, campaign_id)
+    report = selectors.results_report(campaign)
+    return render(
+        request,
+        "reports/results.html",
+        {
+            "report": report,
+            "figures": report_figures(report),
+            "can_export": selectors.can_export_answers(request.user, campaign),
+        },
+    )
+
+
+@login_required
+@require_safe
+def report_pdf(request, campaign_id: int):
+    campaign = selectors.visible_campaign(request.user, campaign_id)
+    return attachment(
+        render_report_pdf(campaign), "application/pdf", download_name(campaign, "gap-report.pdf")
+    )
+
+
+# What each export route serves: how to build it, its content type, its file name's end.
+EXPORTS = {
+    "answers_csv": (exports.answers_csv, "text/csv; charset=utf-8", "answers.csv"),
+    "answers_xlsx": (
+        exports.answers_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "answers.xlsx",
+    ),
+    "results_json": (exports.results_json, "application/json", "results.json"),
+}
+
+
+@login_required
+@require_safe
+def export_download(request, campaign_id: int, export: str):
+    campaign = selectors.visible_campaign(request.user, campaign_id)
+    if not selectors.can_export_answers(request.user, campaign):
+        raise PermissionDenied("Answer exports are for the organization's consultants.")
+    build, content_type, suffix = EXPORTS[export]
+    content = build(campaign)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    return attachment(content, content_type, download_name(campaign, suffix))
+
+
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def download_name(campaign, suffix: str) -> str:
+    """A file name people recognise: "acme-2026-h2-answers.csv"."""
+    stem = slugify(f"{campaign.organization.name} {campaign.name}") or f"campaign-{campaign.pk}"
+    return f"{stem}-{suffix}"
