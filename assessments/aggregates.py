@@ -16,8 +16,16 @@ GROUPINGS = {"unit": "response__unit__name", "role": "response__role"}
 
 def question_tallies(campaign_id: int) -> dict[int, Tally]:
     """Tallies by question id for the whole campaign."""
-    rows = _tally_rows(Answer.objects.filter(response__campaign_id=campaign_id), "question_id")
-    return {row["question_id"]: _tally(row) for row in rows}
+    return question_tallies_for([campaign_id]).get(campaign_id, {})
+
+
+def question_tallies_for(campaign_ids: list[int]) -> dict[int, dict[int, Tally]]:
+    """Tallies by campaign and question id, for several campaigns in one query."""
+    answers = Answer.objects.filter(response__campaign_id__in=campaign_ids)
+    tallies: dict[int, dict[int, Tally]] = defaultdict(dict)
+    for row in _tally_rows(answers, "response__campaign_id", "question_id"):
+        tallies[row["response__campaign_id"]][row["question_id"]] = _tally(row)
+    return dict(tallies)
 
 
 def grouped_question_tallies(campaign_id: int, by: str) -> dict[str, dict[int, Tally]]:
@@ -34,19 +42,30 @@ def grouped_question_tallies(campaign_id: int, by: str) -> dict[str, dict[int, T
     return dict(grouped)
 
 
-def respondent_counts(campaign_id: int, by: str | None = None) -> dict[str | None, int]:
-    """Responses with at least one answer (CONTRACT.md section 6), by group when asked.
+def answered_responses(campaign_ids: list[int]):
+    """Responses with at least one answer (CONTRACT.md section 6).
 
     An index probe per response rather than a second pass over every answer.
     """
-    responses = Response.objects.filter(campaign_id=campaign_id).filter(
+    return Response.objects.filter(campaign_id__in=campaign_ids).filter(
         Exists(Answer.objects.filter(response_id=OuterRef("pk")))
     )
+
+
+def respondent_counts(campaign_id: int, by: str | None = None) -> dict[str | None, int]:
+    """Respondents of a campaign, by unit or role when asked (None: all of them)."""
+    responses = answered_responses([campaign_id])
     if by is None:
         return {None: responses.count()}
     field = GROUPINGS[by].removeprefix("response__")
     rows = responses.values(field).annotate(n=Count("pk")).order_by()
     return {row[field]: row["n"] for row in rows if row[field]}
+
+
+def respondent_counts_for(campaign_ids: list[int]) -> dict[int, int]:
+    """Respondents by campaign, for several campaigns in one query."""
+    rows = answered_responses(campaign_ids).values("campaign_id").annotate(n=Count("pk"))
+    return {row["campaign_id"]: row["n"] for row in rows.order_by()}
 
 
 def _tally_rows(answers, *group_fields):

@@ -83,26 +83,48 @@ def cache_key(campaign: Campaign, part: str) -> str:
 
 def campaign_results(campaign: Campaign) -> CampaignResults:
     """The campaign's results, computed once per change of its answers."""
-    cached = cache.get(cache_key(campaign, "campaign"))
-    if cached is not None:
-        return replace(cached, campaign=campaign)
-    results = compute_results(campaign)
+    return results_for_campaigns([campaign])[0]
+
+
+def results_for_campaigns(campaigns: list[Campaign]) -> list[CampaignResults]:
+    """Results of several campaigns: cached ones from the cache, the others computed
+    together, in a number of queries that does not grow with the campaigns."""
+    keys = {campaign.pk: cache_key(campaign, "campaign") for campaign in campaigns}
+    cached = cache.get_many(list(keys.values()))
+    missing = [campaign for campaign in campaigns if keys[campaign.pk] not in cached]
+    computed = {results.campaign.pk: results for results in compute_results(missing)}
     # The campaign row itself is not cached: its name or dates may change.
-    cache.set(cache_key(campaign, "campaign"), replace(results, campaign=None), timeout=None)
-    return results
-
-
-def compute_results(campaign: Campaign) -> CampaignResults:
-    outline = load_outline(campaign.maturity_model)
-    tallies = aggregates.question_tallies(campaign.pk)
-    return CampaignResults(
-        campaign=campaign,
-        outline=outline,
-        respondents=aggregates.respondent_counts(campaign.pk)[None],
-        score=score_campaign(
-            model_spec(outline), keyed_by_question(outline, tallies), campaign.target_level
-        ),
+    cache.set_many(
+        {keys[pk]: replace(results, campaign=None) for pk, results in computed.items()},
+        timeout=None,
     )
+    return [
+        computed.get(campaign.pk) or replace(cached[keys[campaign.pk]], campaign=campaign)
+        for campaign in campaigns
+    ]
+
+
+def compute_results(campaigns: list[Campaign]) -> list[CampaignResults]:
+    if not campaigns:
+        return []
+    ids = [campaign.pk for campaign in campaigns]
+    tallies = aggregates.question_tallies_for(ids)
+    respondents = aggregates.respondent_counts_for(ids)
+    models = {campaign.maturity_model_id: campaign.maturity_model for campaign in campaigns}
+    outlines = {pk: load_outline(maturity_model) for pk, maturity_model in models.items()}
+    results = []
+    for campaign in campaigns:
+        outline = outlines[campaign.maturity_model_id]
+        keyed = keyed_by_question(outline, tallies.get(campaign.pk, {}))
+        results.append(
+            CampaignResults(
+                campaign=campaign,
+                outline=outline,
+                respondents=respondents.get(campaign.pk, 0),
+                score=score_campaign(model_spec(outline), keyed, campaign.target_level),
+            )
+        )
+    return results
 
 
 def breakdown(results: CampaignResults, by: str) -> list[GroupResults]:

@@ -22,6 +22,7 @@ from assessments.results import (
     breakdown,
     campaign_results,
     results_document,
+    results_for_campaigns,
     rounded,
 )
 from assessments.scoring import (
@@ -419,21 +420,19 @@ class CampaignSummary:
 
 
 def campaign_summaries(user) -> list[CampaignSummary]:
-    """The campaigns a user may see, each with its achieved and target level.
-
-    Scored one by one: the cost grows with the number of campaigns, not of answers.
-    """
-    campaigns = (
+    """The campaigns a user may see, each with its achieved and target level, scored
+    together: the number of queries grows with neither campaigns nor answers."""
+    campaigns = list(
         campaigns_visible_to(user)
         .select_related("organization", "maturity_model")
         .order_by("organization__name", "-created_at")
     )
     summaries = []
-    for campaign in campaigns:
-        document = results_document(campaign_results(campaign))
+    for results in results_for_campaigns(campaigns):
+        document = results_document(results)
         summaries.append(
             CampaignSummary(
-                campaign=campaign,
+                campaign=results.campaign,
                 respondents=document["respondents"],
                 achieved_level=document["achieved_level"],
                 target_level=document["target_level"],

@@ -46,6 +46,27 @@ def test_home_page_queries_do_not_grow_with_respondents(
         respond(campaign, {"cr-1": value % 5, "cr-2": 2, "mo-1": 3})
     client.force_login(executive)
 
-    # Per campaign: the model's outline, its tallies and its respondents.
-    with django_assert_max_num_queries(3 + 2 * 6):
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_home_page_queries_do_not_grow_with_campaigns(
+    client, consultant, campaign, django_assert_max_num_queries
+):
+    """A consultant of dozens of organizations: scored together, not one by one."""
+    from django.core.cache import cache
+
+    from assessments.models import Membership
+
+    for number in range(12):
+        other = CampaignFactory(maturity_model=campaign.maturity_model)
+        Membership.objects.create(
+            user=consultant, organization=other.organization, role="consultant"
+        )
+        respond(other, {"cr-1": number % 5, "mo-1": 3})
+    client.force_login(consultant)
+    cache.clear()
+
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("home")).content.decode()
+    assert html.count("/reports/campaigns/") >= 13
