@@ -193,3 +193,12 @@ def given_answer(question: QuestionOutline, answer: Answer | None, labels: dict)
         return GivenAnswer(question=question, label=None, comment="")
     label = NOT_APPLICABLE_LABEL if answer.value is None else labels[answer.value]
     return GivenAnswer(question=question, label=label, comment=answer.comment)
+
+
+def campaign_for_results(campaign_id: int) -> Campaign | None:
+    """A campaign with what its results and reports name: organization and model."""
+    return (
+        Campaign.objects.select_related("organization", "maturity_model")
+        .filter(pk=campaign_id)
+        .first()
+    )

@@ -30,6 +30,10 @@ SIGN_IN = "login"
 ADMIN_SIGN_IN = "admin-login"
 ADMIN_SAYS_MISSING = "admin-missing"
 
+# Staff pages: signed-in staff only; scoped ones show another organization to nobody.
+STAFF_PAGE = (ADMIN_SIGN_IN,) * 4 + (200, 200, 200)
+SCOPED_STAFF_PAGE = (ADMIN_SIGN_IN,) * 4 + (200, ADMIN_SAYS_MISSING, 200)
+
 # page → outcome per visitor, in the order of VISITORS.
 MATRIX = {
     "results page": (SIGN_IN, SIGN_IN, 200, 404, 200, 404, 200),
@@ -37,34 +41,10 @@ MATRIX = {
     "answers csv": (SIGN_IN, SIGN_IN, 403, 404, 200, 404, 200),
     "answers xlsx": (SIGN_IN, SIGN_IN, 403, 404, 200, 404, 200),
     "results json": (SIGN_IN, SIGN_IN, 403, 404, 200, 404, 200),
-    "admin index": (ADMIN_SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 200, 200, 200),
-    "admin campaign": (
-        ADMIN_SIGN_IN,
-        ADMIN_SIGN_IN,
-        ADMIN_SIGN_IN,
-        ADMIN_SIGN_IN,
-        200,
-        ADMIN_SAYS_MISSING,
-        200,
-    ),
-    "admin organization": (
-        ADMIN_SIGN_IN,
-        ADMIN_SIGN_IN,
-        ADMIN_SIGN_IN,
-        ADMIN_SIGN_IN,
-        200,
-        ADMIN_SAYS_MISSING,
-        200,
-    ),
-    "admin maturity models": (
-        ADMIN_SIGN_IN,
-        ADMIN_SIGN_IN,
-        ADMIN_SIGN_IN,
-        ADMIN_SIGN_IN,
-        200,
-        200,
-        200,
-    ),
+    "admin index": STAFF_PAGE,
+    "admin campaign": SCOPED_STAFF_PAGE,
+    "admin organization": SCOPED_STAFF_PAGE,
+    "admin maturity models": STAFF_PAGE,
     "questionnaire": (200, 200, 200, 200, 200, 200, 200),
     "forged questionnaire link": (404, 404, 404, 404, 404, 404, 404),
     "home": (200, 200, 200, 200, 200, 200, 200),

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Campaign
 from assessments.results import campaign_results, results_document
+from assessments.selectors import campaign_for_results
 
 
 class Command(BaseCommand):
@@ -14,11 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", required=True)
 
     def handle(self, *args, campaign_id: int, **options):
-        campaign = (
-            Campaign.objects.select_related("organization", "maturity_model")
-            .filter(pk=campaign_id)
-            .first()
-        )
+        campaign = campaign_for_results(campaign_id)
         if campaign is None:
             raise CommandError(f"campaign {campaign_id} does not exist")
         document = results_document(campaign_results(campaign))

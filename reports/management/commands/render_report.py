@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Campaign
+from assessments.selectors import campaign_for_results
 from reports.pdf import render_report_pdf
 
 
@@ -14,11 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="where to write the PDF")
 
     def handle(self, *args, campaign_id: int, out: Path, **options):
-        campaign = (
-            Campaign.objects.select_related("organization", "maturity_model")
-            .filter(pk=campaign_id)
-            .first()
-        )
+        campaign = campaign_for_results(campaign_id)
         if campaign is None:
             raise CommandError(f"campaign {campaign_id} does not exist")
         # Checked before rendering, which takes seconds, and again when writing.
