@@ -8,7 +8,7 @@ export DJANGO_DEBUG
 # kaleido draws charts with Debian's Chromium and must never download its own.
 export BROWSER_PATH ?= /usr/bin/chromium
 
-.PHONY: setup run test lint format bench chromium demo
+.PHONY: setup run test lint format bench chromium wrk demo
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,5 +52,13 @@ format: $(VENV)/.installed
 test: setup lint
 	$(PY) -m pytest
 
-bench: setup
-	$(PY) -m bench
+# The load generator of `make bench`, from Debian.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	    (apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1) || true; fi; }
+
+# Speed is not a test: ratios against baselines of the same run (docs/benchmarks.md).
+bench: setup wrk
+	$(PY) -m bench $(BENCH_ARGS)

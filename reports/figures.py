@@ -9,8 +9,10 @@ import json
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from django.core.cache import cache
 from plotly.colors import sample_colorscale
 
+from assessments.results import cache_key
 from assessments.scoring import NOT_APPLICABLE, NOT_RATED, NOT_SATISFIED, SATISFIED
 from reports.selectors import STATUS_LABELS, ResultsReport, percent
 
@@ -67,9 +69,23 @@ class ReportFigure:
 
 
 def report_figures(report: ResultsReport) -> list[ReportFigure]:
-    """The charts a report shows; none before the first answer."""
+    """The charts a report shows; none before the first answer.
+
+    Building them with plotly costs more than the rest of the page, and they depend on
+    the campaign's own results only: they are cached with them (a figure that depends on
+    other campaigns does not belong in this list).
+    """
     if not report.has_answers:
         return []
+    key = cache_key(report.campaign, "figures")
+    figures = cache.get(key)
+    if figures is None:
+        figures = build_figures(report)
+        cache.set(key, figures, timeout=None)
+    return figures
+
+
+def build_figures(report: ResultsReport) -> list[ReportFigure]:
     figures = [level_ladder(report), area_scores(report)]
     if report.units:
         figures.append(unit_heatmap(report))
