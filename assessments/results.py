@@ -5,7 +5,6 @@ numbers from, so they can never disagree.
 """
 
 from dataclasses import dataclass, replace
-from importlib.metadata import PackageNotFoundError, version
 
 from django.core.cache import cache
 
@@ -20,21 +19,10 @@ from assessments.scoring import (
     Tally,
     score_campaign,
 )
+from config.release import RELEASE
 from models_catalog.outline import ModelOutline, load_outline
 
 SCORE_DECIMALS = 4
-
-
-def installed_version() -> str:
-    try:
-        return version("maturity-assessment")
-    except PackageNotFoundError:
-        return "unpackaged"
-
-
-# Part of every cache key: a release that changes scoring or charts never reads entries
-# that an older release left in a shared cache.
-CODE_VERSION = installed_version()
 
 
 @dataclass(frozen=True)
@@ -88,7 +76,7 @@ def keyed_by_question(outline: ModelOutline, tallies: dict[int, Tally]) -> dict[
 def cache_key(campaign: Campaign, part: str) -> str:
     """Everything cached results depend on; a change to any of them is a new key."""
     return (
-        f"results:{CODE_VERSION}:{part}:{campaign.pk}:{campaign.created_at.timestamp()}:"
+        f"results:{RELEASE}:{part}:{campaign.pk}:{campaign.created_at.timestamp()}:"
         f"{campaign.answers_version}:{campaign.maturity_model_id}:{campaign.target_level}:"
         f"{campaign.anonymity_minimum}:{campaign.disagreement_threshold}"
     )

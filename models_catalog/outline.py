@@ -6,6 +6,9 @@ Loaded in a constant number of queries, whatever the size of the model.
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.cache import cache
+
+from config.release import RELEASE
 from models_catalog.models import MaturityModel
 
 
@@ -94,6 +97,17 @@ class ModelOutline:
 
 
 def load_outline(maturity_model: MaturityModel) -> ModelOutline:
+    """The version's outline; cached until any part of the version changes (signals.py
+    moves `updated_at` on every change of a level, area, question or scale option)."""
+    key = f"outline:{RELEASE}:{maturity_model.pk}:{maturity_model.updated_at.timestamp()}"
+    outline = cache.get(key)
+    if outline is None:
+        outline = read_outline(maturity_model)
+        cache.set(key, outline, timeout=None)
+    return outline
+
+
+def read_outline(maturity_model: MaturityModel) -> ModelOutline:
     levels = maturity_model.levels.order_by("number").prefetch_related("process_areas__questions")
     scale = ScaleOutline(
         options=tuple(maturity_model.scale_options.order_by("value").values_list("value", "label")),

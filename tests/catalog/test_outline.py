@@ -1,0 +1,48 @@
+"""The outline of a model version: ordered, loaded in constant queries, cached until the
+version changes."""
+
+import pytest
+
+from models_catalog.models import MaturityModel, Question
+from models_catalog.outline import load_outline
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(maturity_model) -> MaturityModel:
+    return MaturityModel.objects.get(pk=maturity_model.pk)
+
+
+def test_the_outline_lists_areas_in_level_order_with_effective_thresholds(maturity_model):
+    outline = load_outline(maturity_model)
+    assert [area.key for area in outline.areas] == [
+        "customer-requirements",
+        "monitoring",
+        "standard-process",
+    ]
+    assert [area.threshold for area in outline.areas] == [0.5, 0.75, 0.75]
+    assert (outline.scale.minimum, outline.scale.maximum) == (0, 4)
+
+
+def test_a_second_load_of_an_unchanged_version_makes_no_query(
+    maturity_model, django_assert_num_queries
+):
+    load_outline(fresh(maturity_model))
+    version = fresh(maturity_model)
+    with django_assert_num_queries(0):
+        load_outline(version)
+
+
+def test_a_saved_question_is_in_the_next_outline(maturity_model):
+    load_outline(fresh(maturity_model))
+    question = Question.objects.get(maturity_model=maturity_model, key="cr-1")
+    question.text = "We can name our target customers."
+    question.save()
+    outline = load_outline(fresh(maturity_model))
+    assert outline.questions_by_key["cr-1"].text == "We can name our target customers."
+
+
+def test_a_deleted_area_is_gone_from_the_next_outline(maturity_model):
+    load_outline(fresh(maturity_model))
+    maturity_model.process_areas.get(key="monitoring").delete()
+    assert load_outline(fresh(maturity_model)).area("monitoring") is None
