@@ -8,7 +8,9 @@ organization's data, not even in a crafted URL or POST.
 """
 
 from assessments.models import (
+    Action,
     Answer,
+    AreaReview,
     Campaign,
     Invitation,
     Membership,
@@ -27,6 +29,8 @@ ORGANIZATION_PATHS = {
     Invitation: "campaign__organization",
     Response: "campaign__organization",
     Answer: "response__campaign__organization",
+    AreaReview: "campaign__organization",
+    Action: "campaign__organization",
 }
 
 

@@ -72,6 +72,10 @@ class Campaign(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
+    class ExecutivesSee(models.TextChoices):
+        ALL = "all", "As soon as there are answers"
+        REVIEWED = "reviewed", "Once a consultant has reviewed them"
+
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="campaigns"
     )
@@ -102,6 +106,22 @@ class Campaign(models.Model):
     )
     # Raised whenever an answer of the campaign changes: cached results carry it.
     answers_version = models.PositiveIntegerField(default=0, editable=False)
+    executives_see = models.CharField(
+        "executives see the results",
+        max_length=10,
+        choices=ExecutivesSee.choices,
+        default=ExecutivesSee.ALL,
+        help_text="Consultants and superusers always see them.",
+    )
+    results_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    results_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -195,3 +215,86 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question_id}={'NA' if self.value is None else self.value}"
+
+
+# --- After the results: the consultant's review and the action plan ----------------------
+
+
+class ReviewedStatus(models.TextChoices):
+    """The statuses a consultant may give a process area in place of the computed one."""
+
+    SATISFIED = "satisfied", "In place"
+    NOT_SATISFIED = "not_satisfied", "Not yet in place"
+    NOT_APPLICABLE = "not_applicable", "Does not apply"
+
+
+class AreaReview(models.Model):
+    """A consultant's word on one process area of a campaign's results.
+
+    An override stands next to the computed status in the report; the computed results
+    (the results document, the cache) never change because of it.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="area_reviews")
+    area_key = models.CharField("process area", max_length=80)
+    observation = models.TextField(blank=True)
+    override_status = models.CharField(
+        "status set by the consultant", max_length=20, choices=ReviewedStatus.choices, blank=True
+    )
+    justification = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "area_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "area_key"], name="one_review_per_process_area"
+            ),
+            models.CheckConstraint(
+                condition=Q(override_status="") | ~Q(justification=""),
+                name="area_review_override_is_justified",
+            ),
+            models.CheckConstraint(
+                condition=Q(override_status__in=["", *ReviewedStatus.values]),
+                name="area_review_override_is_a_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.area_key}"
+
+
+class Action(models.Model):
+    """One step of a campaign's action plan, usually closing the gap of one process area."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="actions")
+    # Blank for an action that is not about one process area.
+    area_key = models.CharField("process area", max_length=80, blank=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.CharField(max_length=200, blank=True, help_text="A person or a team.")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "in_progress", "done"]),
+                name="action_status_is_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "area_key"], name="action_campaign_area")]
+
+    def __str__(self):
+        return self.title

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 RULE_MEAN = "mean"
 RULE_EVERY = "every"
@@ -295,15 +295,25 @@ def score_area(spec: AreaSpec, tallies: Mapping[str, Tally], model: ModelSpec) -
 
 
 def _score_levels(model: ModelSpec, tallies: Mapping[str, Tally]) -> tuple[LevelScore, ...]:
-    """Score every level; each one is achieved only on top of the one below (rule 5)."""
-    levels = []
+    """Score every level and its process areas."""
+    return _achieved_in_turn(
+        (spec.number, spec.name, tuple(score_area(area, tallies, model) for area in spec.areas))
+        for spec in model.levels
+    )
+
+
+def _achieved_in_turn(
+    levels: Iterable[tuple[int, str, tuple[AreaScore, ...]]],
+) -> tuple[LevelScore, ...]:
+    """Levels from their scored areas; each one is achieved only on top of the one below
+    (rule 5)."""
+    chained = []
     below_achieved = True  # level 1 has no level below
-    for spec in model.levels:
-        areas = tuple(score_area(area, tallies, model) for area in spec.areas)
+    for number, name, areas in levels:
         achieved = below_achieved and all(area.status in _PASSING for area in areas)
-        levels.append(LevelScore(spec.number, spec.name, achieved, areas))
+        chained.append(LevelScore(number, name, achieved, areas))
         below_achieved = achieved
-    return tuple(levels)
+    return tuple(chained)
 
 
 def _achieved_level(levels: tuple[LevelScore, ...]) -> int:
@@ -332,6 +342,29 @@ def score_campaign(
     """Score a campaign: every level and area, the achieved level and the gaps to a target."""
     _check_scale(model.scale_min, model.scale_max)
     levels = _score_levels(model, tallies)
+    return CampaignScore(
+        levels=levels,
+        achieved_level=_achieved_level(levels),
+        gaps=_gaps(levels, target_level),
+    )
+
+
+def with_statuses(
+    score: CampaignScore, statuses: Mapping[str, str], target_level: int | None = None
+) -> CampaignScore:
+    """The campaign as it would stand if some process areas had the statuses given (by
+    area key), as when a consultant overrides them: scores stay as computed, levels,
+    achieved level and gaps follow rules 5-7. A new score; ``score`` is left as it is."""
+    levels = _achieved_in_turn(
+        (
+            level.number,
+            level.name,
+            tuple(
+                replace(area, status=statuses.get(area.key, area.status)) for area in level.areas
+            ),
+        )
+        for level in score.levels
+    )
     return CampaignScore(
         levels=levels,
         achieved_level=_achieved_level(levels),

@@ -159,20 +159,26 @@ def answers_csv(campaign: Campaign) -> str:
 
 
 def answers_xlsx(campaign: Campaign) -> bytes:
-    rows = answer_rows(campaign)
+    rows = [cells(row) for row in answer_rows(campaign)]
+    return xlsx_table("Answers", COLUMNS, rows, COLUMN_WIDTHS)
+
+
+def xlsx_table(title: str, columns, rows: list[list], widths: dict[str, int]) -> bytes:
+    """A workbook of one sheet: a bold, frozen, filterable header, then the rows, their
+    text kept as text."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Answers")
-    last_column = get_column_letter(len(COLUMNS))
-    for index, column in enumerate(COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(column, 14)
+    sheet = workbook.create_sheet(title)
+    last_column = get_column_letter(len(columns))
+    for index, column in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(column, 14)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{last_column}{len(rows) + 1}"
-    header = [WriteOnlyCell(sheet, value=column) for column in COLUMNS]
+    header = [WriteOnlyCell(sheet, value=column) for column in columns]
     for cell in header:
         cell.font = Font(bold=True)
     sheet.append(header)
     for row in rows:
-        sheet.append([text_cell(sheet, value) for value in cells(row)])
+        sheet.append([text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
