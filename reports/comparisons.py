@@ -1,0 +1,36 @@
+"""A campaign compared: with the organization's earlier rounds and with other organizations.
+
+What the results page and the PDF show below the campaign's own results. The series and
+the other organizations' latest campaigns are read in one query each and scored
+together, so the number of queries grows with neither the rounds nor the organizations.
+"""
+
+from dataclasses import dataclass, field
+
+from assessments.models import Campaign
+from assessments.results import results_for_campaigns
+from reports.benchmarking import MINIMUM_ORGANIZATIONS, Benchmark, peer_campaigns, read_benchmark
+from reports.comparison_figures import comparison_figures
+from reports.figures import ReportFigure
+from reports.progress import Progress, read_progress, series_of
+
+
+@dataclass(frozen=True)
+class Comparisons:
+    progress: Progress | None = None  # None before the campaign's first answer
+    benchmark: Benchmark | None = None  # None below the minimum number of organizations
+    figures: dict[str, ReportFigure] = field(default_factory=dict)  # see comparison_figures
+    minimum_organizations: int = MINIMUM_ORGANIZATIONS
+
+
+def comparisons_for(campaign: Campaign) -> Comparisons:
+    series = series_of(campaign)
+    if campaign.pk not in {earlier.pk for earlier in series}:
+        return Comparisons()  # no answers yet: nothing to compare
+    peers = peer_campaigns(campaign)
+    scored = results_for_campaigns(series + peers)
+    rounds, others = scored[: len(series)], scored[len(series) :]
+    progress = read_progress(rounds, campaign.pk)
+    own = next(results for results in rounds if results.campaign.pk == campaign.pk)
+    benchmark = read_benchmark(own, others)
+    return Comparisons(progress, benchmark, comparison_figures(progress, benchmark))
