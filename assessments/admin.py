@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.crypto import salted_hmac
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 
 from assessments import invitations as invitation_service
 from assessments import tasks
@@ -24,8 +25,10 @@ from assessments.admin_forms import (
     InvitationRequestForm,
     MembershipForm,
     MembershipFormSet,
+    RepeatCampaignForm,
     ResponsesFileForm,
 )
+from assessments.admin_results import ResultsReviewAdmin
 from assessments.models import (
     Answer,
     Campaign,
@@ -35,6 +38,7 @@ from assessments.models import (
     Response,
     Unit,
 )
+from assessments.repeat import RepeatError, free_repeat_name, repeat_campaign
 from assessments.responses_file import ResponsesFileError
 from assessments.services import import_responses
 from models_catalog.admin import counted
@@ -173,7 +177,7 @@ class SubmittedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ConsultedOrganizationsOnly, admin.ModelAdmin):
+class CampaignAdmin(ResultsReviewAdmin, ConsultedOrganizationsOnly, admin.ModelAdmin):
     form = CampaignForm
     list_display = (
         "name",
@@ -202,6 +206,7 @@ class CampaignAdmin(ConsultedOrganizationsOnly, admin.ModelAdmin):
             "Anonymity and disagreement",
             {"fields": ("anonymous", "anonymity_minimum", "disagreement_threshold")},
         ),
+        ("Sharing the results", {"fields": ("executives_see",)}),
     )
     actions = (
         "create_invitation_links",
@@ -210,6 +215,9 @@ class CampaignAdmin(ConsultedOrganizationsOnly, admin.ModelAdmin):
         "export_invitation_links",
         "send_invitation_emails",
         "send_reminders",
+        "repeat_this_campaign",
+        "mark_results_reviewed",
+        "start_action_plans",
     )
 
     def get_queryset(self, request):
@@ -232,14 +240,14 @@ class CampaignAdmin(ConsultedOrganizationsOnly, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.fieldsets
-        return (*self.fieldsets, ("Results", {"fields": ("results_links",)}))
+        return (*self.fieldsets, ("Results", {"fields": ("results_links", "review_state")}))
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
         # Answers are given against the pinned version and under the promised anonymity.
         frozen_by_answers = ("maturity_model", "anonymous") if obj.responses.exists() else ()
-        return ("organization", *frozen_by_answers, "results_links")
+        return ("organization", *frozen_by_answers, "results_links", "review_state")
 
     @admin.display(description="results and exports")
     def results_links(self, campaign):
@@ -251,6 +259,7 @@ class CampaignAdmin(ConsultedOrganizationsOnly, admin.ModelAdmin):
                 ("answers_csv", "Answers (CSV)"),
                 ("answers_xlsx", "Answers (XLSX)"),
                 ("results_json", "Results document (JSON)"),
+                ("actions", "Action plan"),
             )
         )
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
@@ -266,6 +275,16 @@ class CampaignAdmin(ConsultedOrganizationsOnly, admin.ModelAdmin):
                 "<int:pk>/import-responses/",
                 self.admin_site.admin_view(self.import_responses_view),
                 name="assessments_campaign_import_responses",
+            ),
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="assessments_campaign_review",
+            ),
+            path(
+                "<int:pk>/repeat/",
+                self.admin_site.admin_view(self.repeat_view),
+                name="assessments_campaign_repeat",
             ),
         ]
         return own + super().get_urls()
@@ -350,6 +369,37 @@ class CampaignAdmin(ConsultedOrganizationsOnly, admin.ModelAdmin):
             submit_label="Import",
         )
 
+    def repeat_view(self, request, pk):
+        campaign = self.campaign_to_change(request, pk)
+        form = RepeatCampaignForm(
+            request.POST or None, initial={"name": free_repeat_name(campaign)}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                repeat = repeat_campaign(campaign=campaign, name=form.cleaned_data["name"])
+            except RepeatError as error:
+                # capfirst, not capitalize: the message quotes names as they are written.
+                form.add_error("name", f"{capfirst(str(error))}.")
+            else:
+                invited = repeat.invitations.count()
+                messages.success(
+                    request,
+                    f"Created {repeat.name} as a draft with {plural(invited, 'invitation link')}"
+                    " for the people invited by e-mail last time. Set its dates, open it and "
+                    "send the invitations when the round begins.",
+                )
+                return redirect("admin:assessments_campaign_change", repeat.pk)
+        return self.form_page(
+            request,
+            campaign,
+            form,
+            title=f"Repeat {campaign.name}",
+            intro="A new draft campaign for the next round: the same model (its newest "
+            "published version), target level and anonymity settings, and a new link for "
+            "everyone invited by e-mail. Comparing the rounds shows your progress.",
+            submit_label="Create the repeat",
+        )
+
     def one_campaign(self, request, queryset, purpose: str) -> Campaign | None:
         if queryset.count() != 1:
             messages.error(request, f"Choose exactly one campaign {purpose}.")
@@ -361,6 +411,13 @@ class CampaignAdmin(ConsultedOrganizationsOnly, admin.ModelAdmin):
         campaign = self.one_campaign(request, queryset, "to create its invitation links")
         if campaign is not None:
             return redirect("admin:assessments_campaign_create_invitations", campaign.pk)
+        return None
+
+    @admin.action(description="Repeat this campaign", permissions=["change"])
+    def repeat_this_campaign(self, request, queryset):
+        campaign = self.one_campaign(request, queryset, "to repeat")
+        if campaign is not None:
+            return redirect("admin:assessments_campaign_repeat", campaign.pk)
         return None
 
     @admin.action(description="Export answers (CSV)", permissions=["view"])

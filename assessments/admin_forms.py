@@ -166,3 +166,13 @@ class ResponsesFileForm(UploadForm):
         help_text="CSV, UTF-8, with the header respondent,question,value and optionally "
         "unit,role,comment. Any bad row refuses the whole file.",
     )
+
+
+class RepeatCampaignForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the new campaign",
+        max_length=Campaign._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text="The next round of the same assessment; leave as is or give it a name "
+        "people will recognise, such as the half-year it runs in.",
+    )

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from assessments.review import held_for_review
 from reports.selectors import campaign_summaries
 
 
@@ -30,5 +31,10 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.request.user.is_authenticated:
-            context["campaign_summaries"] = campaign_summaries(self.request.user)
+            summaries = campaign_summaries(self.request.user)
+            context["campaign_summaries"] = summaries
+            # Their levels too are results, kept from executives until reviewed.
+            context["held_for_review"] = held_for_review(
+                self.request.user, [summary.campaign for summary in summaries]
+            )
         return context

@@ -4,7 +4,9 @@ Who sees what: the organization's executives and consultants and superusers see 
 results page and the PDF; anyone else signed in gets 404, so a campaign's existence is
 not revealed. The raw exports are for consultants and superusers only: an executive, who
 may see the campaign anyway, gets 403 (a plain "not for you") rather than a 404 that
-would pretend the campaign is not there.
+would pretend the campaign is not there. A campaign may show its results to executives
+only once a consultant has reviewed them: until then its executives get a "being
+reviewed" page (status 200) in place of the results page and the PDF.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -14,15 +16,20 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from assessments.review import campaign_review, results_held_for_review
 from reports import exports, selectors
+from reports.comparisons import comparisons_for
 from reports.figures import report_figures
 from reports.pdf import render_report_pdf
+from reports.review_views import review_pending
 
 
 @login_required
 @require_safe
 def results_page(request, campaign_id: int):
     campaign = selectors.visible_campaign(request.user, campaign_id)
+    if results_held_for_review(request.user, campaign):
+        return review_pending(request, campaign)
     report = selectors.results_report(campaign)
     return render(
         request,
@@ -31,6 +38,8 @@ def results_page(request, campaign_id: int):
             "report": report,
             "figures": report_figures(report),
             "can_export": selectors.can_export_answers(request.user, campaign),
+            "review": campaign_review(campaign),
+            "comparisons": comparisons_for(campaign),
         },
     )
 
@@ -38,7 +47,12 @@ def results_page(request, campaign_id: int):
 @login_required
 @require_safe
 def report_pdf(request, campaign_id: int):
+    """The PDF; while the campaign's results wait for the consultant's review, an executive
+    gets the same "being reviewed" page as on the results page (HTML, status 200), so a
+    forwarded link explains itself."""
     campaign = selectors.visible_campaign(request.user, campaign_id)
+    if results_held_for_review(request.user, campaign):
+        return review_pending(request, campaign)
     return attachment(
         render_report_pdf(campaign), "application/pdf", download_name(campaign, "gap-report.pdf")
     )

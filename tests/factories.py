@@ -238,3 +238,42 @@ def admin_form_data(response) -> dict:
             else:
                 data[bound.html_name] = "on" if value is True else value
     return data
+
+
+class AreaReviewFactory(factory.django.DjangoModelFactory):
+    """A consultant's observation on a process area of the small model (no override)."""
+
+    class Meta:
+        model = "assessments.AreaReview"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    area_key = "monitoring"
+    observation = "Complaints are tracked, but nobody reads the figures."
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.Action"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    area_key = "monitoring"
+    title = factory.Sequence(lambda n: f"Action {n}")
+
+
+def wide_model(areas: int):
+    """A model like the small one with `areas` one-question process areas at level 2."""
+    slug = f"wide-model-{areas}"
+    existing = MaturityModel.objects.filter(slug=slug, version="1.0").first()
+    if existing:
+        return existing
+    document = model_document(slug=slug)
+    document["levels"][1]["process_areas"] = [
+        {
+            "key": f"area-{n}",
+            "name": f"Area {n}",
+            "recommendation": f"Do what area {n} asks.",
+            "questions": [{"key": f"q-{n}", "text": f"Question {n}."}],
+        }
+        for n in range(1, areas + 1)
+    ]
+    return import_document(document)
