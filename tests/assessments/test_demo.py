@@ -24,11 +24,24 @@ def test_the_demo_has_a_campaign_with_answers_on_each_shipped_model(demo):
         "customer-centricity-stages",
         "cx-journey",
         "smart-customer-management",
+        "smart-customer-management",
     ]
     for campaign in campaigns:
         results = campaign_results(campaign)
         assert results.respondents >= 30
         assert results.score.gaps, "a demo should show something to work on"
+
+
+def test_the_demo_executive_sees_progress_and_how_the_organization_compares(demo, client):
+    latest = Campaign.objects.get(
+        organization__name=ORGANIZATION, name="2026 H2 · Smart Customer Management"
+    )
+    client.force_login(get_user_model().objects.get(username="demo-executive"))
+    html = client.get(f"/reports/campaigns/{latest.pk}/").content.decode()
+    assert "Progress since the last campaign" in html
+    assert "How you compare" in html
+    assert "Benchmarking appears here once" not in html
+    assert "Peer organization" not in html
 
 
 def test_loading_the_demo_twice_adds_nothing(demo):
