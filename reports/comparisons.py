@@ -5,10 +5,13 @@ the other organizations' latest campaigns are read in one query each and scored
 together, so the number of queries grows with neither the rounds nor the organizations.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+
 from assessments.models import Campaign
-from assessments.results import results_for_campaigns
+from assessments.results import cache_key, results_for_campaigns
 from reports.benchmarking import MINIMUM_ORGANIZATIONS, Benchmark, peer_campaigns, read_benchmark
 from reports.comparison_figures import comparison_figures
 from reports.figures import ReportFigure
@@ -28,6 +31,25 @@ def comparisons_for(campaign: Campaign) -> Comparisons:
     if campaign.pk not in {earlier.pk for earlier in series}:
         return Comparisons()  # no answers yet: nothing to compare
     peers = peer_campaigns(campaign)
+    # Charts cost more than the rest of the page: computed once for this set of campaigns,
+    # their answers and the round names and dates the trend shows.
+    key = comparisons_key(campaign, series, peers)
+    comparisons = cache.get(key)
+    if comparisons is None:
+        comparisons = compare(campaign, series, peers)
+        cache.set(key, comparisons, timeout=None)
+    return comparisons
+
+
+def comparisons_key(campaign: Campaign, series: list[Campaign], peers: list[Campaign]) -> str:
+    parts = [cache_key(campaign, "comparisons")] + [
+        f"{cache_key(other, 'campaign')}:{other.name}:{other.opens_at}:{other.created_at}"
+        for other in series + peers
+    ]
+    return "comparisons:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def compare(campaign: Campaign, series: list[Campaign], peers: list[Campaign]) -> Comparisons:
     scored = results_for_campaigns(series + peers)
     rounds, others = scored[: len(series)], scored[len(series) :]
     progress = read_progress(rounds, campaign.pk)

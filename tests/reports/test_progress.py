@@ -303,3 +303,16 @@ def test_the_results_page_queries_grow_with_neither_rounds_nor_organizations(
     assert few == many, (few, many)
     with django_assert_max_num_queries(few):
         client.get(results_url(campaign))
+
+
+def test_new_answers_in_an_earlier_round_change_the_comparison_shown_later(db):
+    """The comparison is cached; the cache follows every campaign it rests on."""
+    organization = OrganizationFactory()
+    earlier = held(organization, {"cr-1": 0, "cr-2": 0, "mo-1": 0}, opens_at=months_ago(6))
+    latest = held(organization, {"cr-1": 4, "cr-2": 4, "mo-1": 4}, opens_at=months_ago(1))
+    assert progress_of(latest).rounds[0].scores["monitoring"] == 0.0
+
+    respond(earlier, {"mo-1": 4})
+    latest.refresh_from_db()
+
+    assert progress_of(latest).rounds[0].scores["monitoring"] == 0.5
