@@ -156,7 +156,7 @@ def discussion_agenda(campaign: Campaign) -> DiscussionAgenda:
     outline = results.outline
     disputed = widest_disagreements(results)
     shown = disputed[:DISAGREEMENTS_SHOWN]
-    counts = answer_counts(campaign.pk, [question.id for question, _, _ in shown])
+    counts = answer_counts(campaign, [question.id for question, _, _ in shown])
     return DiscussionAgenda(
         campaign=campaign,
         model_name=outline.name,

@@ -6,7 +6,6 @@ with the rounding of the results document, so the page, the PDF and
 (:func:`percent`, :func:`points`) lives here too, for the same reason.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,7 +14,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from assessments.models import Answer, Campaign, Invitation, Membership
+from assessments.distributions import answer_counts
+from assessments.models import Campaign, Invitation, Membership
 from assessments.permissions import campaigns_visible_to, organizations_of
 from assessments.results import (
     CampaignResults,
@@ -384,25 +384,14 @@ def answer_spreads(
     if not disputed:
         return ()
     outline = results.outline
-    keys = [question.key for question, _ in disputed]
-    ids = {outline.questions_by_key[key].id: key for key in keys}
-    counts: dict[str, dict[int, int]] = defaultdict(dict)
-    rows = (
-        Answer.objects.filter(
-            response__campaign_id=results.campaign.pk, question_id__in=ids, value__isnull=False
-        )
-        .values("question_id", "value")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        counts[ids[row["question_id"]]][row["value"]] = row["n"]
+    ids = {question.key: outline.questions_by_key[question.key].id for question, _ in disputed}
+    counts = answer_counts(results.campaign, list(ids.values()))
     options = [value for value, _ in outline.scale.options]
     return tuple(
         AnswerSpread(
             question=question,
             area_name=area_name,
-            counts=tuple(counts[question.key].get(value, 0) for value in options),
+            counts=tuple(counts.get(ids[question.key], {}).get(value, 0) for value in options),
         )
         for question, area_name in disputed
     )

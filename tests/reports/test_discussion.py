@@ -153,9 +153,7 @@ def test_a_disagreement_shows_its_place_spread_in_words_and_answers_per_option(c
     assert "from “Not performed” to “Optimized”" in item.prompt
 
 
-def test_answer_counts_come_from_one_query_for_the_questions_asked_about_only(
-    campaign, django_assert_num_queries
-):
+def test_answer_counts_come_from_one_query_then_from_the_cache(campaign, django_assert_num_queries):
     respond(campaign, {"cr-1": 0, "cr-2": 2, "mo-1": 1})
     respond(campaign, {"cr-1": 4, "cr-2": 2, "mo-1": None})
     respond(campaign, {"cr-1": 4, "cr-2": 3})
@@ -163,14 +161,24 @@ def test_answer_counts_come_from_one_query_for_the_questions_asked_about_only(
     ids = dict(campaign.maturity_model.questions.values_list("key", "id"))
 
     with django_assert_num_queries(1):
-        counts = answer_counts(campaign.pk, [ids["cr-1"], ids["mo-1"]])
+        counts = answer_counts(campaign, [ids["cr-1"], ids["mo-1"]])
+    with django_assert_num_queries(0):
+        assert answer_counts(campaign, [ids["cr-2"]]) == {ids["cr-2"]: {2: 2, 3: 1}}
 
     assert counts == {ids["cr-1"]: {0: 1, 4: 2}, ids["mo-1"]: {1: 1}}
 
 
+def test_answer_counts_follow_new_answers(campaign):
+    respond(campaign, {"cr-1": 0})
+    question = campaign.maturity_model.questions.get(key="cr-1").pk
+    assert answer_counts(campaign, [question]) == {question: {0: 1}}
+    respond(campaign, {"cr-1": 0})
+    assert answer_counts(campaign, [question]) == {question: {0: 2}}
+
+
 def test_answer_counts_for_no_question_ask_nothing(campaign, django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert answer_counts(campaign.pk, []) == {}
+        assert answer_counts(campaign, []) == {}
 
 
 # --- Executives and the front line --------------------------------------------------------
