@@ -199,7 +199,10 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: the unique (response, question) index starts with it.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     # NULL is N/A: it counts nowhere (contract section 7.1).
     value = models.SmallIntegerField(null=True, blank=True)
