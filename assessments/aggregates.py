@@ -6,7 +6,7 @@ scoring does not grow with the number of respondents (issue 5).
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Sum
 
 from assessments.models import Answer, Response
 from assessments.scoring import Tally
@@ -22,6 +22,10 @@ def question_tallies(campaign_id: int) -> dict[int, Tally]:
 def question_tallies_for(campaign_ids: list[int]) -> dict[int, dict[int, Tally]]:
     """Tallies by campaign and question id, for several campaigns in one query."""
     answers = Answer.objects.filter(response__campaign_id__in=campaign_ids)
+    if len(campaign_ids) == 1:
+        # One campaign: grouping by question alone saves SQLite a third of the work.
+        rows = _tally_rows(answers, "question_id")
+        return {campaign_ids[0]: {row["question_id"]: _tally(row) for row in rows}}
     tallies: dict[int, dict[int, Tally]] = defaultdict(dict)
     for row in _tally_rows(answers, "response__campaign_id", "question_id"):
         tallies[row["response__campaign_id"]][row["question_id"]] = _tally(row)
@@ -69,13 +73,14 @@ def respondent_counts_for(campaign_ids: list[int]) -> dict[int, int]:
 
 
 def _tally_rows(answers, *group_fields):
+    # N/A is every answer less those with a value: cheaper than a filtered count.
     return (
         answers.values(*group_fields)
         .annotate(
             count=Count("value"),
+            answers=Count("id"),
             total=Sum("value"),
             total_squares=Sum(F("value") * F("value")),
-            na=Count("id", filter=Q(value__isnull=True)),
         )
         .order_by()
     )
@@ -86,5 +91,5 @@ def _tally(row) -> Tally:
         count=row["count"],
         total=row["total"] or 0,
         total_squares=row["total_squares"] or 0,
-        na=row["na"],
+        na=row["answers"] - row["count"],
     )
