@@ -24,6 +24,16 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 375, "height": 740}
 
 
+PASSWORD = "correct-horse-battery"  # what tests.factories.UserFactory gives every user
+
+
+def sign_in(page, user):
+    """Fill in the sign-in form the page shows, as a person would."""
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+
+
 def assert_accessible(page, where: str):
     """axe-core finds no serious or critical violation on the page as it stands."""
     from axe_playwright_python.sync_playwright import Axe

@@ -6,12 +6,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.models import Action
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import CampaignFactory, MembershipFactory, UserFactory, respond, small_model
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery"  # UserFactory's
 
 
 @pytest.fixture
@@ -30,9 +28,7 @@ def test_an_executive_starts_the_plan_from_the_gaps_and_gives_an_action_an_owner
     MembershipFactory(user=user, organization=campaign.organization, role="executive")
     page = desktop
     page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
+    sign_in(page, user)
 
     page.goto(live_server.url + reverse("reports:results", args=[campaign.pk]))
     page.get_by_role("link", name="Action plan").click()

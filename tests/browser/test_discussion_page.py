@@ -5,12 +5,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.conftest import PHONE, assert_accessible, sign_in
 from tests.factories import CampaignFactory, MembershipFactory, UserFactory, respond, small_model
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery"  # UserFactory's
 
 
 @pytest.fixture
@@ -32,9 +30,7 @@ def test_an_executive_opens_the_agenda_from_the_results_and_prints_it(
     user, campaign = executive_with_answers
     page = new_phone()
     page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
+    sign_in(page, user)
     page.goto(live_server.url + reverse("reports:results", args=[campaign.pk]))
 
     page.get_by_role("link", name="Discussion agenda").click()

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import (
     CampaignFactory,
     MembershipFactory,
@@ -17,7 +17,6 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"  # UserFactory's
 DESKTOP = {"width": 1280, "height": 900}
 CHARTS = 4  # ladder, area scores, units, disagreement
 
@@ -53,9 +52,7 @@ def test_an_executive_signs_in_reads_the_results_and_downloads_the_pdf(
 
     page.goto(live_server.url + results_path)
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next={results_path}")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
+    sign_in(page, user)
 
     expect(page).to_have_url(live_server.url + results_path)
     expect(page.get_by_role("heading", level=1)).to_have_text("2026 H2")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import (
     CampaignFactory,
     MembershipFactory,
@@ -20,7 +20,6 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"  # UserFactory's
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -62,9 +61,7 @@ def test_an_executive_sees_the_progress_since_the_last_campaign(
     results_path = reverse("reports:results", args=[latest.pk])
 
     page.goto(live_server.url + results_path)
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
+    sign_in(page, user)
     expect(page).to_have_url(live_server.url + results_path)
 
     progress = page.get_by_role("region", name="Progress since the last campaign")
