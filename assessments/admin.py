@@ -7,8 +7,7 @@ reports.exports), as the commands do it.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -29,6 +28,7 @@ from assessments.admin_forms import (
     ResponsesFileForm,
 )
 from assessments.admin_results import ResultsReviewAdmin
+from assessments.aggregates import count_of
 from assessments.models import (
     Answer,
     Campaign,
@@ -62,13 +62,6 @@ def attachment(content, *, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def count_of(queryset, *, per: str):
-    """A correlated count of `queryset`'s rows for each `per`; several of them don't
-    multiply each other's joins."""
-    counted = queryset.order_by().values(per).annotate(total=Count("pk")).values("total")
-    return Coalesce(Subquery(counted), 0)
 
 
 class SuperusersCreate:
@@ -221,17 +214,7 @@ class CampaignAdmin(ResultsReviewAdmin, ConsultedOrganizationsOnly, admin.ModelA
     )
 
     def get_queryset(self, request):
-        invitations = Invitation.objects.filter(campaign=OuterRef("pk"))
-        responses = Response.objects.filter(campaign=OuterRef("pk"))
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                invited=count_of(invitations, per="campaign"),
-                started=count_of(responses, per="campaign"),
-                submitted=count_of(responses.filter(submitted_at__isnull=False), per="campaign"),
-            )
-        )
+        return invitation_service.with_progress(super().get_queryset(request))
 
     invited = counted("invited", "invited")
     started = counted("started", "started")

@@ -6,7 +6,8 @@ scoring does not grow with the number of respondents (issue 5).
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from assessments.models import Answer, Response
 from assessments.scoring import Tally
@@ -93,3 +94,10 @@ def _tally(row) -> Tally:
         total_squares=row["total_squares"] or 0,
         na=row["answers"] - row["count"],
     )
+
+
+def count_of(queryset, *, per: str):
+    """A correlated count of `queryset`'s rows for each `per` (a field pointing at the outer
+    row); several of them in one query don't multiply each other's joins."""
+    counted = queryset.order_by().values(per).annotate(total=Count("pk")).values("total")
+    return Coalesce(Subquery(counted), 0)
