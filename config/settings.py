@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import jinja2
 import plotly
 from csp.constants import NONE, SELF
 from dotenv import load_dotenv
@@ -70,6 +71,17 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+        },
+    },
+    {
+        # Only the questionnaire's hot loop (assessments/question_markup.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "undefined": jinja2.StrictUndefined,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
         },
     },
 ]

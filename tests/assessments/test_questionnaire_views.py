@@ -175,6 +175,19 @@ class TestAreaPage:
         assert 'aria-describedby="help-cr-1"' in page
         assert '<p class="form-text mt-0" id="help-cr-1">Think of the last year.</p>' in page
 
+    def test_question_texts_and_comments_are_shown_as_text_never_as_markup(self, client, started):
+        question = started.campaign.maturity_model.questions.get(key="cr-1")
+        question.text = 'Do we "measure" <b>churn</b>?'
+        question.help = "<script>alert(1)</script>"
+        question.save()
+        save(client, started, "customer-requirements", cr_1=("3", "</textarea><i>x</i>"))
+        page = text(client.get(url("area", started, "customer-requirements")))
+        assert "Do we &#34;measure&#34; &lt;b&gt;churn&lt;/b&gt;?</legend>" in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "&lt;/textarea&gt;&lt;i&gt;x&lt;/i&gt;</textarea>" in page
+        assert "<b>churn" not in page
+        assert "<script>alert" not in page
+
     def test_saving_stores_the_answers_and_moves_on_in_level_order(self, client, started):
         response = save(
             client, started, "customer-requirements", cr_1="3", cr_2=("na", "not tracked")
