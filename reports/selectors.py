@@ -11,7 +11,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from assessments.distributions import answer_counts
@@ -76,15 +76,8 @@ def in_points(share: float) -> Decimal:
 
 def visible_campaign(user, campaign_id: int) -> Campaign:
     """The campaign if the user may see its results; 404 otherwise, to hide that it exists."""
-    campaign = (
-        campaigns_visible_to(user)
-        .select_related("organization", "maturity_model")
-        .filter(pk=campaign_id)
-        .first()
-    )
-    if campaign is None:
-        raise Http404("No such campaign.")
-    return campaign
+    visible = campaigns_visible_to(user).select_related("organization", "maturity_model")
+    return get_object_or_404(visible, pk=campaign_id)
 
 
 def can_export_answers(user, campaign: Campaign) -> bool:

@@ -16,11 +16,10 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from assessments.review import campaign_review, results_held_for_review
+from assessments.review import results_held_for_review
 from reports import exports, selectors
-from reports.comparisons import comparisons_for
-from reports.figures import report_figures
 from reports.pdf import render_report_pdf
+from reports.results_page import results_body
 from reports.review_views import review_pending
 
 
@@ -30,18 +29,13 @@ def results_page(request, campaign_id: int):
     campaign = selectors.visible_campaign(request.user, campaign_id)
     if results_held_for_review(request.user, campaign):
         return review_pending(request, campaign)
-    report = selectors.results_report(campaign)
-    return render(
-        request,
-        "reports/results.html",
-        {
-            "report": report,
-            "figures": report_figures(report),
-            "can_export": selectors.can_export_answers(request.user, campaign),
-            "review": campaign_review(campaign),
-            "comparisons": comparisons_for(campaign),
-        },
+    body = results_body(
+        campaign,
+        can_export=selectors.can_export_answers(request.user, campaign),
+        is_staff=request.user.is_staff,
     )
+    context = {"campaign": campaign, "body": body.html, "has_charts": body.has_charts}
+    return render(request, "reports/results.html", context)
 
 
 @login_required
