@@ -80,7 +80,8 @@ def start_from_gaps(*, campaign: Campaign) -> list[Action]:
     """One draft action for each gap without one: titled after its process area, described
     by the model's recommendation. Running it again adds nothing twice."""
     # Two people starting the plan at once wait for each other instead of doubling it.
-    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    # (A bare filter: first() would sort through the organization and lock its row too.)
+    list(Campaign.objects.select_for_update().filter(pk=campaign.pk).order_by())
     planned = set(Action.objects.filter(campaign=campaign).values_list("area_key", flat=True))
     return Action.objects.bulk_create(
         Action(

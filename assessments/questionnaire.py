@@ -70,10 +70,23 @@ def check_open(invitation: Invitation):
         raise NotOpenError("this questionnaire is closed")
 
 
+def response_for_update(invitation: Invitation) -> Response | None:
+    """The person's response, its row locked until the transaction ends.
+
+    get(), not first(): first() would sort by the responses' default ordering, joining
+    the campaign and its organization, and lock their rows too, so that every save of a
+    campaign would wait for every other.
+    """
+    try:
+        return Response.objects.select_for_update().get(invitation=invitation)
+    except Response.DoesNotExist:
+        return None
+
+
 def locked_response(invitation: Invitation, *, create: bool) -> Response | None:
     """The person's response, locked until the transaction ends; created when asked,
     with the unit and role the invitation fixes."""
-    response = Response.objects.select_for_update().filter(invitation=invitation).first()
+    response = response_for_update(invitation)
     if response is None and create:
         Response.objects.get_or_create(
             invitation=invitation,
@@ -187,7 +200,7 @@ def answer_row(response: Response, question, edit: AnswerEdit, stored: Answer | 
 def submit_response(*, invitation: Invitation) -> Response:
     """Make the person's answers final. Submitting again changes nothing (a double click
     or a replayed form lands on the same thank-you page)."""
-    response = Response.objects.select_for_update().filter(invitation=invitation).first()
+    response = response_for_update(invitation)
     if response is not None and response.submitted_at is not None:
         return response
     check_open(invitation)
