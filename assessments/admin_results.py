@@ -87,6 +87,14 @@ class AreaReviewFormSet(forms.BaseFormSet):
 AreaReviewForms = forms.formset_factory(AreaReviewForm, formset=AreaReviewFormSet, extra=0)
 
 
+def seen_answers_version(request) -> int | None:
+    """The answers version the review page showed (a hidden field); None if unreadable."""
+    try:
+        return int(request.POST.get("answers_version", ""))
+    except ValueError:
+        return None
+
+
 def review_page(model_admin, request, campaign):
     """The review page of one campaign; POST saves the reviews, marks the results
     reviewed, or withdraws that mark."""
@@ -121,7 +129,9 @@ def review_page(model_admin, request, campaign):
             message = f"Saved the review of {changed} process area{'' if changed == 1 else 's'}."
             if "_mark_reviewed" in request.POST:
                 review.mark_results_reviewed(
-                    campaigns=Campaign.objects.filter(pk=campaign.pk), reviewed_by=request.user
+                    campaigns=Campaign.objects.filter(pk=campaign.pk),
+                    reviewed_by=request.user,
+                    answers_version=seen_answers_version(request),
                 )
                 message += " The results are marked reviewed."
             messages.success(request, message)
@@ -148,6 +158,7 @@ def review_page(model_admin, request, campaign):
             "rows": rows,
             "respondents": results.respondents,
             "campaign": campaign,
+            "changed_since_review": review.answers_changed_since_review(campaign),
         },
     )
 
@@ -205,9 +216,10 @@ class ResultsReviewAdmin:
         if campaign.results_reviewed_at is None:
             return format_html('Not reviewed yet · <a href="{}">Review the results</a>', url)
         return format_html(
-            'Reviewed on {}{} · <a href="{}">See or change the review</a>',
+            'Reviewed on {}{}{} · <a href="{}">See or change the review</a>',
             date_format(timezone.localtime(campaign.results_reviewed_at), "j F Y"),
             f" by {campaign.results_reviewed_by}" if campaign.results_reviewed_by else "",
+            "; answers changed since" if review.answers_changed_since_review(campaign) else "",
             url,
         )
 

@@ -122,6 +122,8 @@ class Campaign(models.Model):
         editable=False,
         related_name="+",
     )
+    # The answers version the review saw: when answers change after it, pages say so.
+    results_reviewed_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

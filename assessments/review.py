@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from assessments.models import AreaReview, Campaign, Membership, ReviewedStatus
@@ -143,16 +143,27 @@ def as_input(review: AreaReview) -> AreaReviewInput:
 
 
 @transaction.atomic
-def mark_results_reviewed(*, campaigns: QuerySet[Campaign], reviewed_by) -> int:
-    """Mark the campaigns' results reviewed now; returns how many campaigns."""
-    return campaigns.update(results_reviewed_at=timezone.now(), results_reviewed_by=reviewed_by)
+def mark_results_reviewed(
+    *, campaigns: QuerySet[Campaign], reviewed_by, answers_version: int | None = None
+) -> int:
+    """Mark the campaigns' results reviewed now; returns how many campaigns.
+
+    `answers_version` is the one the consultant's page showed, so that answers arriving
+    while they read it count as changed since the review; without it, the current one.
+    """
+    seen = F("answers_version") if answers_version is None else answers_version
+    return campaigns.update(
+        results_reviewed_at=timezone.now(),
+        results_reviewed_by=reviewed_by,
+        results_reviewed_version=seen,
+    )
 
 
 @transaction.atomic
 def withdraw_review(*, campaign: Campaign) -> None:
     """Back to "not reviewed yet": executives who wait for the review wait again."""
     Campaign.objects.filter(pk=campaign.pk).update(
-        results_reviewed_at=None, results_reviewed_by=None
+        results_reviewed_at=None, results_reviewed_by=None, results_reviewed_version=None
     )
 
 
@@ -205,10 +216,20 @@ class AreaVerdict:
         return ReviewedStatus(self.override_status).label if self.override_status else ""
 
 
+def answers_changed_since_review(campaign: Campaign) -> bool:
+    """Whether answers came in or changed after the results were marked reviewed: the
+    scores are today's, the consultant's words are from before."""
+    return (
+        campaign.results_reviewed_at is not None
+        and campaign.results_reviewed_version != campaign.answers_version
+    )
+
+
 @dataclass(frozen=True)
 class CampaignReview:
     reviewed_at: datetime | None
     reviewed_by: str
+    answers_changed_since: bool
     verdicts: dict[str, AreaVerdict]  # by process-area key
     achieved_level: dict  # computed, as in the results document
     reviewed_level: dict  # with the consultant's overrides
@@ -266,6 +287,7 @@ def campaign_review(campaign: Campaign) -> CampaignReview:
         reviewed_by=person_name(campaign.results_reviewed_by)
         if campaign.results_reviewed_at
         else "",
+        answers_changed_since=answers_changed_since_review(campaign),
         verdicts=verdicts,
         achieved_level=level_of(results, results.score.achieved_level),
         reviewed_level=level_of(results, reviewed.achieved_level),

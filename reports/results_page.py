@@ -77,6 +77,7 @@ CAMPAIGN_STATE = (
     "executives_see",
     "results_reviewed_at",
     "results_reviewed_by_id",
+    "results_reviewed_version",
 )
 
 

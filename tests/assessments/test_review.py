@@ -250,6 +250,86 @@ def test_the_pdf_shows_overrides_observations_and_the_level_they_would_give(
     assert f"Reviewed {dateformat.format(timezone.localtime(reviewed_at), 'j F Y')} by" in text
 
 
+# --- Answers that come in after the review -------------------------------------------------
+
+CHANGED_SINCE = "Answers have come in or changed since this review."
+
+
+def mark_reviewed(campaign, by, **fields):
+    review.mark_results_reviewed(
+        campaigns=Campaign.objects.filter(pk=campaign.pk), reviewed_by=by, **fields
+    )
+    campaign.refresh_from_db()
+
+
+def results_page_of(client, user, campaign) -> str:
+    client.force_login(user)
+    return client.get(reverse("reports:results", args=[campaign.pk])).content.decode()
+
+
+def test_answers_after_the_review_are_noted_on_the_results_page_until_reviewed_again(
+    client, answered, consultant, executive
+):
+    mark_reviewed(answered, consultant)
+    assert CHANGED_SINCE not in results_page_of(client, executive, answered)
+
+    respond(answered, {"cr-1": 0, "mo-1": 0})
+
+    assert CHANGED_SINCE in results_page_of(client, executive, answered)
+    consultant_page = results_page_of(client, consultant, answered)
+    assert CHANGED_SINCE in consultant_page
+    assert "Review the results again" in consultant_page
+    mark_reviewed(answered, consultant)
+    assert CHANGED_SINCE not in results_page_of(client, executive, answered)
+
+
+def test_the_pdf_says_when_answers_changed_since_the_review(answered, consultant, no_charts):
+    from pypdf import PdfReader
+
+    mark_reviewed(answered, consultant)
+    respond(answered, {"cr-1": 0})
+
+    pdf = render_report_pdf(Campaign.objects.get(pk=answered.pk))
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+
+    assert "answers have come in or changed since" in text
+
+
+def test_answers_arriving_while_the_consultant_reads_count_as_changed_since(
+    client, answered, consultant
+):
+    client.force_login(consultant)
+    page = client.get(review_url(answered))
+    respond(answered, {"cr-1": 0})  # while the page is open
+
+    client.post(
+        review_url(answered),
+        {
+            **review_form_data(page, _mark_reviewed="Save and mark results reviewed"),
+            "answers_version": page.context["campaign"].answers_version,
+        },
+    )
+
+    answered.refresh_from_db()
+    assert answered.results_reviewed_at is not None
+    assert review.answers_changed_since_review(answered)
+    again = client.get(review_url(answered)).content.decode()
+    assert "Answers have come in or changed since." in again
+    change = reverse("admin:assessments_campaign_change", args=[answered.pk])
+    assert "answers changed since" in client.get(change).content.decode()
+
+
+def test_withdrawing_the_review_forgets_which_answers_it_saw(answered, consultant):
+    mark_reviewed(answered, consultant)
+    review.withdraw_review(campaign=answered)
+    answered.refresh_from_db()
+
+    assert answered.results_reviewed_version is None
+    assert not review.answers_changed_since_review(answered)
+
+
 # --- Results held back from executives until reviewed --------------------------------------
 
 
