@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from django.core.cache import cache
 
 from assessments import aggregates
+from assessments.anonymity import shown_groups
 from assessments.models import Campaign
 from assessments.scoring import (
     AreaSpec,
@@ -129,7 +130,8 @@ def compute_results(campaigns: list[Campaign]) -> list[CampaignResults]:
 
 
 def breakdown(results: CampaignResults, by: str) -> list[GroupResults]:
-    """The same results per unit or per role; small groups are not broken out."""
+    """The same results per unit or per role; groups that could single people out are not
+    broken out (assessments/anonymity.py)."""
     key = cache_key(results.campaign, f"by-{by}")
     groups = cache.get(key)
     if groups is None:
@@ -141,6 +143,9 @@ def breakdown(results: CampaignResults, by: str) -> list[GroupResults]:
 def compute_breakdown(results: CampaignResults, by: str) -> list[GroupResults]:
     campaign = results.campaign
     counts = aggregates.respondent_counts(campaign.pk, by=by)
+    shown = shown_groups(
+        counts, respondents=results.respondents, minimum=campaign.anonymity_minimum
+    )
     grouped = aggregates.grouped_question_tallies(campaign.pk, by)
     spec = model_spec(results.outline)
     return [
@@ -152,7 +157,7 @@ def compute_breakdown(results: CampaignResults, by: str) -> list[GroupResults]:
             ),
         )
         for name, tallies in sorted(grouped.items())
-        if counts.get(name, 0) >= campaign.anonymity_minimum
+        if name in shown
     ]
 
 

@@ -21,6 +21,7 @@ one or two persons' answer.
 
 from dataclasses import dataclass
 
+from assessments.aggregates import respondent_counts
 from assessments.distributions import answer_counts
 from assessments.models import Campaign
 from assessments.results import CampaignResults, breakdown, campaign_results, rounded
@@ -115,8 +116,9 @@ class RoleComparison:
     """Executives against frontline employees, as far as anonymity allows."""
 
     minimum: int  # the campaign's anonymity minimum
-    executives: int | None  # respondents; None when fewer than the minimum
+    executives: int | None  # respondents; None when not shown (assessments/anonymity.py)
     frontline: int | None
+    short_sides: tuple[str, ...]  # the sides with fewer respondents than the minimum
     gaps: tuple[RoleGap, ...]  # largest first, at most ROLE_GAPS_SHOWN
     more_gaps: int  # gaps beyond those shown
     withheld: int  # questions too few people of a role rated to compare
@@ -127,11 +129,17 @@ class RoleComparison:
 
     @property
     def too_few_in_words(self) -> str:
-        """Which sides have too few respondents: "fewer than 3 executives answered"."""
-        sides = (("executives", self.executives), ("frontline employees", self.frontline))
-        too_few = [name for name, respondents in sides if respondents is None]
+        """Why the sides are not compared: "fewer than 3 executives answered"."""
+        if not self.short_sides:
+            # Both sides are large enough, the rest of the people are not: the whole
+            # campaign less both sides would give away their answers.
+            return (
+                f"the other roles together have fewer than {self.minimum} people, whose "
+                "answers both sides together would give away"
+            )
         # Never the actual number: "fewer than" is all anyone may learn of a small role.
-        return " and ".join(f"fewer than {self.minimum} {name}" for name in too_few) + " answered"
+        too_few = " and ".join(f"fewer than {self.minimum} {side}" for side in self.short_sides)
+        return f"{too_few} answered"
 
 
 @dataclass(frozen=True)
@@ -237,6 +245,8 @@ def disagreement(
 def role_comparison(results: CampaignResults) -> RoleComparison:
     minimum = results.campaign.anonymity_minimum
     groups = {group.name: group for group in breakdown(results, "role")}
+    counts = respondent_counts(results.campaign.pk, by="role")
+    sides = (("executives", EXECUTIVE_ROLE), ("frontline employees", FRONTLINE_ROLE))
     executives, frontline = groups.get(EXECUTIVE_ROLE), groups.get(FRONTLINE_ROLE)
     gaps, withheld = [], 0
     if executives is not None and frontline is not None:
@@ -245,6 +255,7 @@ def role_comparison(results: CampaignResults) -> RoleComparison:
         minimum=minimum,
         executives=executives.respondents if executives is not None else None,
         frontline=frontline.respondents if frontline is not None else None,
+        short_sides=tuple(name for name, role in sides if counts.get(role, 0) < minimum),
         gaps=tuple(gaps[:ROLE_GAPS_SHOWN]),
         more_gaps=max(len(gaps) - ROLE_GAPS_SHOWN, 0),
         withheld=withheld,

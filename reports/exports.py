@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from assessments.anonymity import shown_groups
 from assessments.models import Answer, Campaign
 from assessments.results import campaign_results, results_document
 from models_catalog.outline import load_outline
@@ -111,19 +112,22 @@ def response_digest(response_id: int) -> str:
 
 
 def group_names(campaign: Campaign, answers):
-    """Unit and role as they are, or blank for groups too small to stay anonymous."""
+    """Unit and role as they are, or blank for groups that could single people out
+    (assessments/anonymity.py)."""
     if not campaign.anonymous:
         return (lambda unit: unit or ""), (lambda role: role or "")
     respondents = {answer[0]: answer[2:4] for answer in answers}
     units = Counter(unit for unit, _ in respondents.values() if unit)
     roles = Counter(role for _, role in respondents.values() if role)
     minimum = campaign.anonymity_minimum
+    shown_units = shown_groups(units, respondents=len(respondents), minimum=minimum)
+    shown_roles = shown_groups(roles, respondents=len(respondents), minimum=minimum)
 
     def unit_of(unit):
-        return unit if unit and units[unit] >= minimum else ""
+        return unit if unit in shown_units else ""
 
     def role_of(role):
-        return role if role and roles[role] >= minimum else ""
+        return role if role in shown_roles else ""
 
     return unit_of, role_of
 

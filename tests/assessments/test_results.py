@@ -145,10 +145,19 @@ def test_results_take_a_constant_number_of_queries(
     assert results.respondents == 34
 
 
-def test_units_are_broken_out_only_above_the_anonymity_minimum(answered_campaign):
+def test_units_are_broken_out_only_when_nobody_can_be_singled_out(answered_campaign):
+    # Sales has three respondents (the minimum) and Ops one: the whole campaign less
+    # Sales would be Ops' one person, so neither is broken out.
+    assert breakdown(campaign_results(answered_campaign), "unit") == []
+    ops = answered_campaign.organization.units.get(name="Ops")
+    for value in (3, 4):
+        respond(answered_campaign, {"cr-1": value}, unit=ops, role="employee")
+    answered_campaign.refresh_from_db()
+
     groups = breakdown(campaign_results(answered_campaign), "unit")
-    assert [(group.name, group.respondents) for group in groups] == [("Sales", 3)]
-    sales = groups[0].score.area("customer-requirements")
+
+    assert [(group.name, group.respondents) for group in groups] == [("Ops", 3), ("Sales", 3)]
+    sales = groups[1].score.area("customer-requirements")
     assert sales.questions[0].score == pytest.approx((4 + 3 + 2) / 3 / 4)
 
 

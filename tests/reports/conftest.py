@@ -14,16 +14,21 @@ from tests.factories import MembershipFactory, UnitFactory, consultant_of, respo
 def varied_campaign(campaign):
     """Answers with everything the report has to show.
 
-    Sales has three respondents and is broken out; Ops has one and is not (anonymity
-    minimum 3). Level 2 is not achieved: monitoring (one N/A among its answers) is below
-    its threshold. Level 3 was not rated at all. People disagree about cr-1.
+    Sales has three respondents and is broken out; Ops has one and Support two, and are
+    not (anonymity minimum 3): together they are three, so Sales can be shown without
+    giving them away. Level 2 is not achieved: monitoring (one N/A among its answers) is
+    below its threshold. Level 3 was not rated at all. People disagree about cr-1.
+    Support's two only called cr-2 not applicable, which moves no score.
     """
     sales = UnitFactory(organization=campaign.organization, name="Sales")
     ops = UnitFactory(organization=campaign.organization, name="Ops")
+    support = UnitFactory(organization=campaign.organization, name="Support")
     respond(campaign, {"cr-1": 4, "cr-2": 3, "mo-1": None}, unit=sales, role="employee")
     respond(campaign, {"cr-1": 0, "cr-2": 2, "mo-1": 1}, unit=sales, role="employee")
     respond(campaign, {"cr-1": 4, "cr-2": 3, "mo-1": 2}, unit=sales, role="employee")
     respond(campaign, {"cr-1": 1, "cr-2": None, "mo-1": None}, unit=ops, role="manager")
+    for _ in range(2):
+        respond(campaign, {"cr-2": None}, unit=support, role="manager")
     return campaign
 
 

@@ -240,6 +240,22 @@ def test_a_role_below_the_anonymity_minimum_is_never_shown_even_with_the_largest
     assert "87.5" not in html
 
 
+def test_both_sides_are_withheld_when_the_people_in_other_roles_would_be_given_away(
+    client, executive, campaign
+):
+    respond_each(campaign, [{"cr-1": 4, "cr-2": 2}] * 3, role="executive")
+    respond_each(campaign, [{"cr-1": 0, "cr-2": 2}] * 3, role="employee")
+    respond(campaign, {"cr-1": 2, "cr-2": 2}, role="manager")  # the whole less both sides
+
+    roles = discussion_agenda(campaign).roles
+    html = page_of(client, executive, campaign)
+
+    assert not roles.comparable
+    assert roles.gaps == ()
+    assert TOO_FEW in html
+    assert "the other roles together have fewer than 3 people" in html
+
+
 def test_a_question_too_few_of_a_role_rated_is_left_out_of_the_comparison(
     client, executive, campaign
 ):

@@ -37,11 +37,10 @@ def test_csv_has_one_row_per_answer_with_level_area_question_and_value(varied_ca
     rows = csv_rows(varied_campaign)
 
     assert list(rows[0]) == HEADER
-    assert len(rows) == 12  # four respondents, three answers each
-    first = rows[0]
+    assert len(rows) == 14  # four respondents with three answers each, two with one
+    first = next(row for row in rows if row["question"] == "cr-1")
     assert first["level"] == "2"
     assert first["process_area"] == "customer-requirements"
-    assert first["question"] == "cr-1"
     assert first["question_text"] == "We know who our target customers are."
     assert {row["value"] for row in rows} >= {"NA", "0", "4"}
 
@@ -50,7 +49,7 @@ def test_anonymous_export_replaces_respondents_by_stable_pseudonyms(varied_campa
     rows = csv_rows(varied_campaign)
 
     pseudonyms = sorted({row["respondent"] for row in rows})
-    assert pseudonyms == ["R0001", "R0002", "R0003", "R0004"]
+    assert pseudonyms == ["R0001", "R0002", "R0003", "R0004", "R0005", "R0006"]
     assert not any(row["respondent"].startswith("r-") for row in rows)
     # The same person keeps the same pseudonym in every export and every format.
     assert csv_rows(varied_campaign) == rows
@@ -62,12 +61,26 @@ def test_anonymous_export_replaces_respondents_by_stable_pseudonyms(varied_campa
 def test_anonymous_export_blanks_units_and_roles_with_too_few_respondents(varied_campaign):
     rows = csv_rows(varied_campaign)
 
-    # Sales and "employee" have three respondents (the minimum); Ops and "manager" one.
+    # Sales, "employee" and "manager" have three respondents (the minimum); Ops has one
+    # and Support two: together three, so that Sales does not give them away.
     assert {row["unit"] for row in rows} == {"Sales", ""}
-    assert {row["role"] for row in rows} == {"employee", ""}
+    assert {row["role"] for row in rows} == {"employee", "manager"}
     blanked = [row for row in rows if row["unit"] == ""]
-    assert len(blanked) == 3
-    assert {row["role"] for row in blanked} == {""}
+    assert len(blanked) == 5
+    assert {row["role"] for row in blanked} == {"manager"}
+
+
+def test_anonymous_export_blanks_a_large_group_when_the_rest_would_be_given_away(campaign):
+    sales = UnitFactory(organization=campaign.organization, name="Sales")
+    for value in (4, 3, 2):
+        respond(campaign, {"cr-1": value}, unit=sales, role="employee")
+    respond(campaign, {"cr-1": 0})  # the one person who named neither unit nor role
+
+    rows = csv_rows(campaign)
+
+    # Sales and "employee" less the whole campaign would be that person's answers.
+    assert {row["unit"] for row in rows} == {""}
+    assert {row["role"] for row in rows} == {""}
 
 
 def test_export_of_a_campaign_that_is_not_anonymous_names_respondents_and_groups(
@@ -79,7 +92,7 @@ def test_export_of_a_campaign_that_is_not_anonymous_names_respondents_and_groups
     rows = csv_rows(varied_campaign)
 
     assert all(row["respondent"].startswith("r-") for row in rows)
-    assert {row["unit"] for row in rows} == {"Sales", "Ops"}
+    assert {row["unit"] for row in rows} == {"Sales", "Ops", "Support"}
     assert {row["role"] for row in rows} == {"employee", "manager"}
 
 
