@@ -96,14 +96,31 @@ class ModelOutline:
         return next((level for level in self.levels if level.number == number), None)
 
 
+# Outlines never change once built (their key moves with the version), so each process
+# keeps the few it uses rather than unpickling one from the shared cache on every page.
+LOCAL_OUTLINES: dict[str, "ModelOutline"] = {}
+LOCAL_LIMIT = 32
+
+
+def outline_key(maturity_model: MaturityModel) -> str:
+    """Names one state of a model version: it moves whenever any part of it changes."""
+    return f"outline:{RELEASE}:{maturity_model.pk}:{maturity_model.updated_at.timestamp()}"
+
+
 def load_outline(maturity_model: MaturityModel) -> ModelOutline:
     """The version's outline; cached until any part of the version changes (signals.py
     moves `updated_at` on every change of a level, area, question or scale option)."""
-    key = f"outline:{RELEASE}:{maturity_model.pk}:{maturity_model.updated_at.timestamp()}"
+    key = outline_key(maturity_model)
+    outline = LOCAL_OUTLINES.get(key)
+    if outline is not None:
+        return outline
     outline = cache.get(key)
     if outline is None:
         outline = read_outline(maturity_model)
         cache.set(key, outline, timeout=None)
+    if len(LOCAL_OUTLINES) >= LOCAL_LIMIT:
+        LOCAL_OUTLINES.clear()  # old versions' keys are never asked for again
+    LOCAL_OUTLINES[key] = outline
     return outline
 
 

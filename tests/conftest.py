@@ -42,4 +42,7 @@ def empty_cache():
     """Each test starts with an empty cache: rolled-back ids may be used again."""
     from django.core.cache import cache
 
+    from models_catalog.outline import LOCAL_OUTLINES
+
     cache.clear()
+    LOCAL_OUTLINES.clear()

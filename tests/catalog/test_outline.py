@@ -2,9 +2,11 @@
 version changes."""
 
 import pytest
+from django.core.cache import cache
 
+from models_catalog import outline as outline_module
 from models_catalog.models import MaturityModel, Question
-from models_catalog.outline import load_outline
+from models_catalog.outline import LOCAL_OUTLINES, load_outline
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +48,29 @@ def test_a_deleted_area_is_gone_from_the_next_outline(maturity_model):
     load_outline(fresh(maturity_model))
     maturity_model.process_areas.get(key="monitoring").delete()
     assert load_outline(fresh(maturity_model)).area("monitoring") is None
+
+
+def test_a_process_keeps_the_outlines_it_uses_without_reading_the_shared_cache(
+    maturity_model, monkeypatch
+):
+    first = load_outline(fresh(maturity_model))
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: pytest.fail("shared cache read"))
+    assert load_outline(fresh(maturity_model)) is first
+
+
+def test_another_process_reads_the_outline_from_the_shared_cache(
+    maturity_model, django_assert_num_queries
+):
+    load_outline(fresh(maturity_model))
+    LOCAL_OUTLINES.clear()  # as a process that has not loaded it yet
+    version = fresh(maturity_model)
+    with django_assert_num_queries(0):
+        assert load_outline(version).area("monitoring") is not None
+
+
+def test_the_process_keeps_only_a_bounded_number_of_outlines(maturity_model, monkeypatch):
+    monkeypatch.setattr(outline_module, "LOCAL_LIMIT", 2)
+    for _ in range(5):
+        Question.objects.filter(maturity_model=maturity_model).first().save()  # new version
+        load_outline(fresh(maturity_model))
+    assert 1 <= len(LOCAL_OUTLINES) <= 2
