@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 
+from assessments.journey_read import read_journey
 from assessments.models import Answer, Campaign, Invitation, Response
 from models_catalog.outline import AreaOutline, ModelOutline, QuestionOutline, load_outline
 
@@ -77,23 +78,32 @@ class AreaSummary:
     answered: int
 
 
-def journey_for_token(token: str) -> Journey | None:
+def journey_for_token(token: str, *, names: bool = True) -> Journey | None:
+    """The journey behind a link. `names=False` for the area page, which names neither the
+    organization nor the unit: it reads the rest in one statement written out once
+    (journey_read.py)."""
     # Anything but a token's alphabet is not worth a query (and PostgreSQL refuses NULs).
     if not TOKEN_PATTERN.fullmatch(token):
         return None
-    try:
-        # get(), not first(): first() would order by the invitations' default ordering,
-        # which joins and sorts through the campaign's and organization's: a third of
-        # the query's cost for a key that is unique anyway.
-        invitation = Invitation.objects.select_related(
-            "campaign__organization", "campaign__maturity_model", "unit", "response__unit"
-        ).get(token=token)
-    except Invitation.DoesNotExist:
-        return None
+    if not names:
+        found = read_journey(token)
+        if found is None:
+            return None
+        invitation, response = found
+    else:
+        try:
+            # get(), not first(): first() would order by the invitations' default
+            # ordering, which joins and sorts through the campaign's and organization's.
+            invitation = Invitation.objects.select_related(
+                "campaign__organization", "campaign__maturity_model", "unit", "response__unit"
+            ).get(token=token)
+        except Invitation.DoesNotExist:
+            return None
+        response = getattr(invitation, "response", None)
     return Journey(
         invitation=invitation,
         outline=load_outline(invitation.campaign.maturity_model),
-        response=getattr(invitation, "response", None),
+        response=response,
     )
 
 

@@ -6,7 +6,7 @@ also answers `Accept: application/json` posts, which static/js/questionnaire.js 
 save as the person goes.
 """
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.http import JsonResponse
@@ -16,6 +16,8 @@ from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from assessments.blank_area_page import blank_area_page
+from assessments.blank_area_page import can_serve as can_serve_blank
 from assessments.forms import AreaForm, StartForm
 from assessments.questionnaire import (
     AlreadySubmittedError,
@@ -46,12 +48,15 @@ UNKNOWN_LINK = (
 UNKNOWN_AREA = "This questionnaire has no such page. Use your invitation link to start again."
 
 
-def journey_view(view):
-    """Find the journey behind the link's token; an unknown token gets a 404 page."""
+def journey_view(view=None, *, names: bool = True):
+    """Find the journey behind the link's token; an unknown token gets a 404 page.
+    `names=False` for a view that names neither the organization nor the unit."""
+    if view is None:
+        return partial(journey_view, names=names)
 
     @wraps(view)
     def wrapper(request, token, **kwargs):
-        journey = journey_for_token(token)
+        journey = journey_for_token(token, names=names)
         if journey is None:
             return not_found(request, UNKNOWN_LINK)
         return view(request, journey, **kwargs)
@@ -146,7 +151,7 @@ def start(request, journey: Journey):
     return render(request, "questionnaire/start.html", context)
 
 
-@journey_view
+@journey_view(names=False)
 def area(request, journey: Journey, area_key: str):
     position = area_position(journey.outline, area_key)
     if position is None:
@@ -157,12 +162,10 @@ def area(request, journey: Journey, area_key: str):
         return unavailable(request, journey)
     if journey.response is None:
         return redirect(start_url(journey))
-    form = AreaForm(
-        posted(request),
-        area=position.area,
-        scale=journey.outline.scale,
-        stored=answers_by_question(journey.response, position.area),
-    )
+    stored = answers_by_question(journey.response, position.area)
+    if can_serve_blank(request, stored):
+        return blank_area_page(request, journey, position)
+    form = AreaForm(posted(request), area=position.area, scale=journey.outline.scale, stored=stored)
     if form.is_bound and form.is_valid():
         try:
             save_area_answers(

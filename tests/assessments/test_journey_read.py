@@ -1,0 +1,89 @@
+"""The area page's journey read gives the objects a queryset would: every field's value
+converted as the ORM converts it, the relations in place, in one query."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments.journey_read import read_journey
+from assessments.models import Invitation, Response
+from tests.factories import InvitationFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def field_values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def by_queryset(token):
+    invitation = Invitation.objects.select_related("campaign__maturity_model").get(token=token)
+    return invitation, Response.objects.filter(invitation=invitation).first()
+
+
+@pytest.fixture
+def dated_campaign(campaign):
+    """Every kind of column set: dates, a boolean, a float."""
+    campaign.opens_at = timezone.now() - timedelta(days=2, microseconds=123)
+    campaign.closes_at = timezone.now() + timedelta(days=5)
+    campaign.anonymous = False
+    campaign.disagreement_threshold = 1.25
+    campaign.save()
+    return campaign
+
+
+def test_an_unknown_token_reads_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert read_journey("no-such-token") is None
+
+
+def test_without_a_response_the_objects_equal_a_querysets(
+    dated_campaign, django_assert_num_queries
+):
+    invitation = InvitationFactory(campaign=dated_campaign, role="manager")
+    with django_assert_num_queries(1):
+        read, response = read_journey(invitation.token)
+        assert response is None
+        assert getattr(read, "response", None) is None  # known absent, no query
+        campaign = read.campaign
+        maturity_model = campaign.maturity_model
+    expected, _ = by_queryset(invitation.token)
+    assert field_values(read) == field_values(expected)
+    assert field_values(campaign) == field_values(expected.campaign)
+    assert field_values(maturity_model) == field_values(expected.campaign.maturity_model)
+    assert campaign.anonymous is False
+    assert campaign.opens_at == dated_campaign.opens_at
+
+
+def test_with_a_submitted_response_the_objects_equal_a_querysets(
+    dated_campaign, django_assert_num_queries
+):
+    unit = UnitFactory(organization=dated_campaign.organization)
+    invitation = InvitationFactory(campaign=dated_campaign, unit=unit)
+    Response.objects.create(
+        campaign=dated_campaign,
+        invitation=invitation,
+        respondent="web-1",
+        unit=unit,
+        role="employee",
+        submitted_at=timezone.now(),
+    )
+    with django_assert_num_queries(1):
+        read, response = read_journey(invitation.token)
+        assert read.response is response
+        assert response.invitation is read
+        assert response.campaign is read.campaign
+    _, expected = by_queryset(invitation.token)
+    assert field_values(response) == field_values(expected)
+    assert response.submitted_at == expected.submitted_at is not None
+
+
+def test_the_objects_read_can_be_saved_like_any_other(campaign):
+    invitation = InvitationFactory(campaign=campaign)
+    Response.objects.create(campaign=campaign, invitation=invitation, respondent="web-2")
+    _, response = read_journey(invitation.token)
+    response.role = "executive"
+    response.save(update_fields=["role"])
+    assert Response.objects.get(invitation=invitation).role == "executive"
+    assert not response._state.adding
