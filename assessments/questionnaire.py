@@ -15,7 +15,7 @@ from django.utils import timezone
 from assessments.answers_version import answers_changed
 from assessments.models import Answer, Invitation, Response, Unit
 from assessments.selectors import CampaignState, campaign_state
-from models_catalog.outline import ModelOutline, load_outline
+from models_catalog.outline import ModelOutline, QuestionOutline, load_outline
 
 
 class QuestionnaireError(ValueError):
@@ -129,6 +129,7 @@ def save_area_answers(
     area_key: str,
     answers: Mapping[str, AnswerEdit],
     outline: ModelOutline | None = None,
+    response: Response | None = None,
 ) -> Response:
     """Store what the person changed on one area's page, as an upsert.
 
@@ -138,6 +139,9 @@ def save_area_answers(
     wrote; a save never deletes anything except the answers explicitly cleared (CLEAR).
     So a value left empty on a page never erases a stored one: the form reports only what
     the person changed compared with what the page showed them.
+
+    `response` is the person's response as the page read it, if it had one: it spares
+    reading it again (it is still checked, in the same statement that locks it).
     """
     check_open(invitation)
     outline = outline or load_outline(invitation.campaign.maturity_model)
@@ -147,32 +151,69 @@ def save_area_answers(
     questions = {question.key: question for question in area.questions}
     for key, edit in answers.items():
         check_edit(key, edit, questions, outline)
-    response = locked_response(invitation, create=True)
-    stored = {
-        answer.question_id: answer
-        for answer in Answer.objects.filter(
-            response=response, question_id__in=[questions[key].id for key in answers]
-        )
-    }
-    cleared, rows = [], []
-    for key, edit in answers.items():
-        question = questions[key]
-        if edit.clear:
-            cleared.append(question.id)
-        else:
-            rows.append(answer_row(response, question, edit, stored.get(question.id)))
-    if cleared:
-        Answer.objects.filter(response=response, question_id__in=cleared).delete()
-    Answer.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["response", "question"],
-        update_fields=["value", "comment", "updated_at"],
-    )
-    response.save(update_fields=["updated_at"])
+    response = touched_response(invitation, response)
+    write_edits(response, [(questions[key], edit) for key, edit in answers.items()])
     if answers:
         answers_changed(invitation.campaign_id)
     return response
+
+
+def touched_response(invitation: Invitation, known: Response | None) -> Response:
+    """The person's response, locked and its `updated_at` moved; created if need be.
+
+    A response the page already read is locked and checked in one statement: it is
+    touched only while not submitted. Otherwise (no response read, or it was submitted
+    meanwhile) the response is read, locked and checked as on any other change."""
+    now = timezone.now()
+    if known is not None and known.invitation_id == invitation.pk:
+        pending = Response.objects.filter(pk=known.pk, submitted_at__isnull=True)
+        if pending.update(updated_at=now):
+            known.updated_at = now
+            return known
+    response = locked_response(invitation, create=True)
+    response.save(update_fields=["updated_at"])
+    return response
+
+
+def write_edits(response: Response, edits: list[tuple[QuestionOutline, AnswerEdit]]):
+    """Each edit writes only its own parts, so no stored value needs reading first: an
+    upsert for a new value (with its comment, if that changed too), an update for a
+    comment alone, which needs an answer to go with it."""
+    cleared = [question.id for question, edit in edits if edit.clear]
+    if cleared:
+        Answer.objects.filter(response=response, question_id__in=cleared).delete()
+    for columns, rows in new_values(response, edits).items():
+        Answer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["response", "question"],
+            update_fields=[*columns, "updated_at"],
+        )
+    for question, edit in edits:
+        if edit.clear or not isinstance(edit.value, Keep) or isinstance(edit.comment, Keep):
+            continue
+        commented = Answer.objects.filter(response=response, question_id=question.id).update(
+            comment=edit.comment, updated_at=timezone.now()
+        )
+        if not commented:
+            raise QuestionnaireError(
+                f"question {question.key!r}: choose an answer to go with your comment"
+            )
+
+
+def new_values(response: Response, edits) -> dict[tuple[str, ...], list[Answer]]:
+    """Rows to upsert, grouped by the columns they change: the value, or value and comment."""
+    groups: dict[tuple[str, ...], list[Answer]] = {}
+    for question, edit in edits:
+        if edit.clear or isinstance(edit.value, Keep):
+            continue
+        keeps_comment = isinstance(edit.comment, Keep)
+        columns = ("value",) if keeps_comment else ("value", "comment")
+        comment = "" if keeps_comment else edit.comment  # "" only where the row is new
+        groups.setdefault(columns, []).append(
+            Answer(response=response, question_id=question.id, value=edit.value, comment=comment)
+        )
+    return groups
 
 
 def check_edit(key: str, edit: AnswerEdit, questions: dict, outline: ModelOutline):
@@ -184,16 +225,6 @@ def check_edit(key: str, edit: AnswerEdit, questions: dict, outline: ModelOutlin
         raise QuestionnaireError(
             f"question {key!r}: {edit.value} is not on the scale {outline.scale.describe()}"
         )
-
-
-def answer_row(response: Response, question, edit: AnswerEdit, stored: Answer | None) -> Answer:
-    value = stored.value if isinstance(edit.value, Keep) and stored else edit.value
-    if isinstance(value, Keep):
-        raise QuestionnaireError(
-            f"question {question.key!r}: choose an answer to go with your comment"
-        )
-    comment = (stored.comment if stored else "") if isinstance(edit.comment, Keep) else edit.comment
-    return Answer(response=response, question_id=question.id, value=value, comment=comment)
 
 
 @transaction.atomic

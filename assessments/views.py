@@ -173,6 +173,7 @@ def area(request, journey: Journey, area_key: str):
                 area_key=area_key,
                 answers=form.edits(),
                 outline=journey.outline,
+                response=journey.response,
             )
         except AlreadySubmittedError:
             return refuse_after_submit(request, journey)

@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Answer, Campaign, Response
@@ -112,6 +114,61 @@ class TestSaveAreaAnswers:
         submit_response(invitation=invitation)
         with pytest.raises(AlreadySubmittedError):
             save(invitation, cr_1=AnswerEdit(value=1), cr_2=AnswerEdit(value=1))
+        assert stored(invitation) == {"cr-1": (3, "")}
+
+
+class TestSaveWithTheResponseThePageRead:
+    """The area page passes the response it read: the save locks and checks it in the
+    statement that touches it and reads no stored answer."""
+
+    def test_a_value_comes_with_no_read_of_the_response_or_the_answers(self, invitation):
+        response = save(invitation, cr_1=AnswerEdit(value=3, comment="mostly"))
+        before = Response.objects.get().updated_at
+        with CaptureQueriesContext(connection) as queries:
+            save_area_answers(
+                invitation=invitation,
+                area_key="customer-requirements",
+                answers={"cr-1": AnswerEdit(value=1), "cr-2": AnswerEdit(value=2)},
+                response=response,
+            )
+        reads = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        assert reads == []
+        assert stored(invitation) == {"cr-1": (1, "mostly"), "cr-2": (2, "")}
+        assert Response.objects.get().updated_at > before
+
+    def test_a_comment_alone_keeps_the_value_another_tab_chose(self, invitation):
+        response = save(invitation, cr_1=AnswerEdit(value=3))
+        save(invitation, cr_1=AnswerEdit(value=0))  # the other tab
+        save_area_answers(
+            invitation=invitation,
+            area_key="customer-requirements",
+            answers={"cr-1": AnswerEdit(comment="since the reorganization")},
+            response=response,
+        )
+        assert stored(invitation) == {"cr-1": (0, "since the reorganization")}
+
+    def test_a_comment_alone_on_an_answer_cleared_meanwhile_is_refused(self, invitation):
+        response = save(invitation, cr_1=AnswerEdit(value=3), cr_2=AnswerEdit(value=1))
+        save(invitation, cr_1=CLEAR)  # the other tab
+        with pytest.raises(QuestionnaireError, match="choose an answer to go with your comment"):
+            save_area_answers(
+                invitation=invitation,
+                area_key="customer-requirements",
+                answers={"cr-2": AnswerEdit(value=4), "cr-1": AnswerEdit(comment="why?")},
+                response=response,
+            )
+        assert stored(invitation) == {"cr-2": (1, "")}
+
+    def test_a_response_submitted_since_the_page_read_it_is_not_changed(self, invitation):
+        response = save(invitation, cr_1=AnswerEdit(value=3))
+        submit_response(invitation=invitation)
+        with pytest.raises(AlreadySubmittedError):
+            save_area_answers(
+                invitation=invitation,
+                area_key="customer-requirements",
+                answers={"cr-1": AnswerEdit(value=1)},
+                response=response,
+            )
         assert stored(invitation) == {"cr-1": (3, "")}
 
 
