@@ -4,10 +4,8 @@ Services call `answers_changed` in the transaction that changes answers; deletio
 anywhere (the admin, a cascade) are caught by the receiver in signals.py.
 """
 
-from django.db.models import F
-
-from assessments.models import Campaign
+from assessments.answer_statements import bump_answers_version
 
 
 def answers_changed(campaign_id: int):
-    Campaign.objects.filter(pk=campaign_id).update(answers_version=F("answers_version") + 1)
+    bump_answers_version(campaign_id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import answer_statements as statements
 from assessments.answers_version import answers_changed
 from assessments.models import Answer, Invitation, Response, Unit
 from assessments.selectors import CampaignState, campaign_state
@@ -165,11 +166,10 @@ def touched_response(invitation: Invitation, known: Response | None) -> Response
     touched only while not submitted. Otherwise (no response read, or it was submitted
     meanwhile) the response is read, locked and checked as on any other change."""
     now = timezone.now()
-    if known is not None and known.invitation_id == invitation.pk:
-        pending = Response.objects.filter(pk=known.pk, submitted_at__isnull=True)
-        if pending.update(updated_at=now):
-            known.updated_at = now
-            return known
+    mine = known is not None and known.invitation_id == invitation.pk
+    if mine and statements.touch_pending_response(known.pk, now):
+        known.updated_at = now
+        return known
     response = locked_response(invitation, create=True)
     response.save(update_fields=["updated_at"])
     return response
@@ -183,36 +183,26 @@ def write_edits(response: Response, edits: list[tuple[QuestionOutline, AnswerEdi
     if cleared:
         Answer.objects.filter(response=response, question_id__in=cleared).delete()
     for columns, rows in new_values(response, edits).items():
-        Answer.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["response", "question"],
-            update_fields=[*columns, "updated_at"],
-        )
+        statements.upsert_answers(rows, columns)
     for question, edit in edits:
         if edit.clear or not isinstance(edit.value, Keep) or isinstance(edit.comment, Keep):
             continue
-        commented = Answer.objects.filter(response=response, question_id=question.id).update(
-            comment=edit.comment, updated_at=timezone.now()
-        )
-        if not commented:
+        if not statements.update_comment(response.pk, question.id, edit.comment):
             raise QuestionnaireError(
                 f"question {question.key!r}: choose an answer to go with your comment"
             )
 
 
-def new_values(response: Response, edits) -> dict[tuple[str, ...], list[Answer]]:
+def new_values(response: Response, edits) -> dict[tuple[str, ...], list[tuple]]:
     """Rows to upsert, grouped by the columns they change: the value, or value and comment."""
-    groups: dict[tuple[str, ...], list[Answer]] = {}
+    groups: dict[tuple[str, ...], list[tuple]] = {}
     for question, edit in edits:
         if edit.clear or isinstance(edit.value, Keep):
             continue
         keeps_comment = isinstance(edit.comment, Keep)
         columns = ("value",) if keeps_comment else ("value", "comment")
         comment = "" if keeps_comment else edit.comment  # "" only where the row is new
-        groups.setdefault(columns, []).append(
-            Answer(response=response, question_id=question.id, value=edit.value, comment=comment)
-        )
+        groups.setdefault(columns, []).append((response.pk, question.id, edit.value, comment))
     return groups
 
 

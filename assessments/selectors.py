@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 
+from assessments.answer_statements import area_answers
 from assessments.journey_read import read_journey
 from assessments.models import Answer, Campaign, Invitation, Response
 from models_catalog.outline import AreaOutline, ModelOutline, QuestionOutline, load_outline
@@ -140,9 +141,10 @@ def answers_by_question(response: Response | None, area: AreaOutline | None = No
     """Stored answers by question id: of one area, or of the whole questionnaire."""
     if response is None:
         return {}
-    answers = Answer.objects.filter(response=response)
     if area is not None:
-        answers = answers.filter(question_id__in=[q.id for q in area.questions])
+        answers = area_answers(response.pk, [q.id for q in area.questions])
+    else:
+        answers = Answer.objects.filter(response=response)
     return {answer.question_id: answer for answer in answers}
 
 

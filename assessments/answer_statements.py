@@ -1,0 +1,92 @@
+"""The statements of an area page and its save, written out once.
+
+Each person opens and posts a dozen area pages. Django's query builder made each of their
+statements afresh on every request, at ten times the cost of running it (`make bench`,
+docs/benchmarks.md); these are the same statements as plain SQL that SQLite and
+PostgreSQL both run (`INSERT … ON CONFLICT`). The database's constraints and triggers
+check every row as before, and their errors arrive as Django's own (IntegrityError).
+"""
+
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from assessments.models import Answer, Campaign, Response
+
+ANSWER = Answer._meta.db_table
+RESPONSE = Response._meta.db_table
+CAMPAIGN = Campaign._meta.db_table
+UPSERTED = ("value", "comment")
+AREA_ANSWER_FIELDS = ("id", "question_id", "value", "comment")
+
+
+def placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def now_value():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def area_answers(response_id: int, question_ids: list[int]) -> list[Answer]:
+    """The stored answers of some questions: question, value and comment (the rest of an
+    answer is loaded only if asked for). No column needs converting on either database."""
+    if not question_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(AREA_ANSWER_FIELDS)} FROM {ANSWER} WHERE response_id = %s "
+            f"AND question_id IN ({placeholders(len(question_ids))})",
+            [response_id, *question_ids],
+        )
+        rows = cursor.fetchall()
+    return [Answer.from_db(connection.alias, AREA_ANSWER_FIELDS, row) for row in rows]
+
+
+def touch_pending_response(response_id: int, now: datetime) -> bool:
+    """Move the response's `updated_at` unless it is submitted; True when it moved. On
+    PostgreSQL the update also locks the row until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {RESPONSE} SET updated_at = %s WHERE id = %s AND submitted_at IS NULL",
+            [connection.ops.adapt_datetimefield_value(now), response_id],
+        )
+        return cursor.rowcount == 1
+
+
+def upsert_answers(rows: list[tuple[int, int, int | None, str]], columns: tuple[str, ...]):
+    """Insert (response_id, question_id, value, comment) rows; where the question already
+    has an answer, overwrite only `columns` of it (a subset of value and comment)."""
+    if not rows:
+        return
+    if not set(columns) <= set(UPSERTED):
+        raise ValueError(f"only {UPSERTED} can be overwritten, not {columns}")
+    now = now_value()
+    overwrite = ", ".join(f"{column} = excluded.{column}" for column in (*columns, "updated_at"))
+    sql = (
+        f"INSERT INTO {ANSWER} (response_id, question_id, value, comment, updated_at) "
+        f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(rows))} "
+        f"ON CONFLICT (response_id, question_id) DO UPDATE SET {overwrite}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in (*row, now)])
+
+
+def update_comment(response_id: int, question_id: int, comment: str) -> bool:
+    """Overwrite the comment of a stored answer; False when there is no answer."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ANSWER} SET comment = %s, updated_at = %s "
+            "WHERE response_id = %s AND question_id = %s",
+            [comment, now_value(), response_id, question_id],
+        )
+        return cursor.rowcount == 1
+
+
+def bump_answers_version(campaign_id: int):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {CAMPAIGN} SET answers_version = answers_version + 1 WHERE id = %s",
+            [campaign_id],
+        )
