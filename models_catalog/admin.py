@@ -115,6 +115,27 @@ class CatalogAdmin(SharedCatalog, admin.ModelAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    # Publishing checks a version against the model file's rules; an edit of a published
+    # version no campaign uses yet is checked again, as it could break one.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        recheck(request, version_of(form.instance))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        if not isinstance(obj, MaturityModel):
+            recheck(request, obj.maturity_model)
+
+
+def recheck(request, maturity_model: MaturityModel):
+    error = services.recheck_published(maturity_model=maturity_model)
+    if error is not None:
+        messages.warning(
+            request,
+            f"{maturity_model.slug} {maturity_model.version} is back to draft, so no new "
+            f"campaign can choose it: {error}. Publish it again once it is complete.",
+        )
+
 
 class ScaleOptionInline(SharedCatalog, admin.TabularInline):
     model = ScaleOption

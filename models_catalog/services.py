@@ -156,6 +156,24 @@ def publish(*, maturity_model: MaturityModel) -> MaturityModel:
 
 
 @transaction.atomic
+def recheck_published(*, maturity_model: MaturityModel) -> ModelFileError | None:
+    """After an edit: a published version that now breaks a rule of the model file goes
+    back to draft, so that no new campaign can choose it, until it is published again
+    (which checks it). Returns the rule broken; None when the version is not published
+    or still sound."""
+    maturity_model.refresh_from_db(fields=["status"])
+    if maturity_model.status != MaturityModel.Status.PUBLISHED:
+        return None
+    try:
+        check_document(export_document(maturity_model))
+    except ModelFileError as error:
+        maturity_model.status = MaturityModel.Status.DRAFT
+        maturity_model.save(update_fields=["status", "updated_at"])
+        return error
+    return None
+
+
+@transaction.atomic
 def retire(*, maturity_model: MaturityModel) -> MaturityModel:
     maturity_model.status = MaturityModel.Status.RETIRED
     maturity_model.save(update_fields=["status", "updated_at"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from models_catalog.export import export_document
 from models_catalog.models import Level, MaturityModel, ProcessArea, Question
-from models_catalog.services import create_new_version
+from models_catalog.services import create_new_version, publish
 from tests.factories import (
     SMALL_MODEL,
     CampaignFactory,
@@ -276,6 +276,75 @@ def test_publishing_a_sound_draft_and_retiring_it(client, consultant, draft):
     assert messages_of(published) == ["small-model 1.1 is published."]
     assert MaturityModel.objects.get(pk=draft.pk).status == "retired"
     assert messages_of(retired) == ["Retired 1 version; campaigns that use them keep them."]
+
+
+# Editing a published version no campaign uses yet: checked again like a publish
+
+
+@pytest.fixture
+def published(draft):
+    return publish(maturity_model=draft)
+
+
+def delete_url(obj) -> str:
+    return reverse(f"admin:models_catalog_{obj._meta.model_name}_delete", args=[obj.pk])
+
+
+def test_an_edit_that_breaks_a_rule_takes_a_published_version_back_to_draft(
+    client, consultant, published
+):
+    client.force_login(consultant)
+    last_question = published.questions.get(key="mo-1")
+
+    response = client.post(delete_url(last_question), {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert MaturityModel.objects.get(pk=published.pk).status == "draft"
+    warning = next(m for m in messages_of(response) if "back to draft" in m)
+    assert warning.startswith("small-model 1.1 is back to draft, so no new campaign can choose it")
+    assert "questions" in warning
+
+
+def test_deleting_an_area_s_last_question_in_its_page_takes_the_version_back_to_draft(
+    client, consultant, published
+):
+    client.force_login(consultant)
+    area = published.process_areas.get(key="monitoring")
+    data = admin_form_data(client.get(change_url(area)))
+    (delete_box,) = [name for name in data if name.endswith("-id")]
+    data[delete_box.replace("-id", "-DELETE")] = "on"
+
+    response = client.post(change_url(area), data, follow=True)
+
+    assert response.status_code == 200
+    assert not Question.objects.filter(process_area=area).exists()
+    assert MaturityModel.objects.get(pk=published.pk).status == "draft"
+    assert [m for m in messages_of(response) if "back to draft" in m]
+
+
+def test_an_edit_that_keeps_every_rule_leaves_the_version_published(client, consultant, published):
+    client.force_login(consultant)
+    question = published.questions.get(key="mo-1")
+    data = admin_form_data(client.get(change_url(question)))
+    data["text"] = "We track every complaint to its end."
+
+    response = client.post(change_url(question), data, follow=True)
+
+    assert response.status_code == 200
+    assert Question.objects.get(pk=question.pk).text == "We track every complaint to its end."
+    assert MaturityModel.objects.get(pk=published.pk).status == "published"
+    assert not [m for m in messages_of(response) if "back to draft" in m]
+
+
+def test_a_broken_draft_stays_a_draft_without_a_warning(client, consultant, draft):
+    client.force_login(consultant)
+
+    response = client.post(
+        delete_url(draft.questions.get(key="mo-1")), {"post": "yes"}, follow=True
+    )
+
+    assert MaturityModel.objects.get(pk=draft.pk).status == "draft"
+    assert not [m for m in messages_of(response) if "back to draft" in m]
 
 
 # Editing a draft: bad input is a form error, never a 500
