@@ -16,8 +16,7 @@ from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from assessments.blank_area_page import blank_area_page
-from assessments.blank_area_page import can_serve as can_serve_blank
+from assessments import area_page
 from assessments.forms import AreaForm, StartForm
 from assessments.questionnaire import (
     AlreadySubmittedError,
@@ -163,8 +162,8 @@ def area(request, journey: Journey, area_key: str):
     if journey.response is None:
         return redirect(start_url(journey))
     stored = answers_by_question(journey.response, position.area)
-    if can_serve_blank(request, stored):
-        return blank_area_page(request, journey, position)
+    if area_page.can_serve_blank(request, stored):
+        return area_page.area_page(request, journey, position, form=None)
     form = AreaForm(posted(request), area=position.area, scale=journey.outline.scale, stored=stored)
     if form.is_bound and form.is_valid():
         try:
@@ -185,6 +184,8 @@ def area(request, journey: Journey, area_key: str):
             return redirect(after_save_url(request, journey, position))
     if form.is_bound and wants_json(request):
         return JsonResponse({"errors": form_errors(form)}, status=400)
+    if area_page.can_serve(request, form):
+        return area_page.area_page(request, journey, position, form)
     context = {"journey": journey, "position": position, "form": form}
     return render(request, "questionnaire/area.html", context)
 

@@ -1,5 +1,6 @@
-"""A blank area page is rendered once per model version and area, and served to everyone
-with their own CSRF token; any page with something of the person's is rendered for them."""
+"""Area pages come from a shell rendered once per model version and area, with each
+person's own questions and CSRF token; blank questions are rendered once too; pages with
+errors or messages are rendered in full."""
 
 import re
 
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import Client, RequestFactory
 
-from assessments import blank_area_page
+from assessments import area_page
 from assessments.models import Answer
 from models_catalog.models import Question
 from tests.assessments.test_questionnaire_views import save, text, url
@@ -22,15 +23,16 @@ TOKEN_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Counts the renders of the shared page."""
+    """Counts the renders of what is shared: the shell and the blank questions."""
     calls = []
-    original = blank_area_page.render_blank
+    for name in ("render_shell", "blank_questions"):
+        original = getattr(area_page, name)
 
-    def counting(*args):
-        calls.append(args)
-        return original(*args)
+        def counting(*args, original=original, name=name):
+            calls.append(name)
+            return original(*args)
 
-    monkeypatch.setattr(blank_area_page, "render_blank", counting)
+        monkeypatch.setattr(area_page, name, counting)
     return calls
 
 
@@ -55,17 +57,27 @@ def test_the_blank_page_is_rendered_once_for_everyone(campaign, renders):
         response = client.get(url("area", invitation, AREA))
         assert response.status_code == 200
         pages.append(response.content.decode())
-    assert len(renders) == 1
+    assert sorted(renders) == ["blank_questions", "render_shell"]
     assert without_token(pages[0]) == without_token(pages[1]) == without_token(pages[2])
 
 
-def test_the_shared_page_is_the_page_the_person_would_have_had(campaign, monkeypatch):
+@pytest.mark.parametrize("answered", [False, True])
+def test_the_page_from_the_shell_is_the_page_rendered_in_full(campaign, monkeypatch, answered):
     client, invitation = started_person(campaign)
+    if answered:
+        Answer.objects.create(
+            response=invitation.response,
+            question=Question.objects.get(key="cr-1"),
+            value=3,
+            comment="Since <b>May</b> {{csrf-token-placeholder}} <!--area-questions-->",
+        )
     shared = client.get(url("area", invitation, AREA)).content.decode()
-    monkeypatch.setattr("assessments.views.can_serve_blank", lambda request, stored: False)
-    own = client.get(url("area", invitation, AREA)).content.decode()
-    assert without_token(shared) == without_token(own)
+    monkeypatch.setattr(area_page, "can_serve_blank", lambda request, stored: False)
+    monkeypatch.setattr(area_page, "can_serve", lambda request, form: False)
+    full = client.get(url("area", invitation, AREA)).content.decode()
+    assert without_token(shared) == without_token(full)
     assert "Save and continue" in shared
+    assert ("{{csrf-token-placeholder}} &lt;!--area-questions--&gt;" in shared) == answered
 
 
 def test_each_person_gets_a_token_of_their_own_that_their_post_is_accepted_with(campaign):
@@ -92,7 +104,7 @@ def test_nothing_of_the_first_visitor_is_in_the_page_the_next_one_gets(campaign)
     assert client.cookies["csrftoken"].value not in page
 
 
-def test_a_page_with_a_stored_answer_is_rendered_for_the_person(campaign, renders):
+def test_a_page_with_a_stored_answer_shows_it_in_the_same_shell(campaign, renders):
     client, invitation = started_person(campaign)
     client.get(url("area", invitation, AREA))
     Answer.objects.create(
@@ -100,13 +112,15 @@ def test_a_page_with_a_stored_answer_is_rendered_for_the_person(campaign, render
     )
     page = text(client.get(url("area", invitation, AREA)))
     assert re.search(r'name="value-cr-1" value="3"[^>]*checked', page)
-    assert len(renders) == 1  # only the first, blank visit
+    assert sorted(renders) == ["blank_questions", "render_shell"]  # the first visit's
 
 
-def test_a_page_with_errors_is_rendered_for_the_person(campaign, client, started_invitation):
+def test_a_page_with_errors_is_rendered_in_full(campaign, client, started_invitation, renders):
     response = save(client, started_invitation, AREA, cr_1="7")
     assert response.status_code == 200
     assert "is not one of the answers offered" in text(response)
+    assert "Error: " in text(response)  # in the title, which the shell never has
+    assert renders == []
 
 
 def test_a_new_version_of_the_model_shows_at_once(campaign):
@@ -120,14 +134,15 @@ def test_a_new_version_of_the_model_shows_at_once(campaign):
     )
 
 
-def test_a_page_with_a_message_waiting_is_not_the_shared_one():
+def test_a_page_with_a_message_waiting_is_rendered_in_full():
     request = RequestFactory().get("/")
     request.session = {}
     request._messages = FallbackStorage(request)
-    assert blank_area_page.can_serve(request, stored={})
+    assert area_page.can_serve_blank(request, stored={})
     messages.error(request, "Nothing was changed.")
-    assert not blank_area_page.can_serve(request, stored={})
-    assert not blank_area_page.can_serve(RequestFactory().post("/"), stored={})
+    assert not area_page.can_serve_blank(request, stored={})
+    assert not area_page.nothing_to_tell(request)
+    assert not area_page.can_serve_blank(RequestFactory().post("/"), stored={})
 
 
 @pytest.fixture
