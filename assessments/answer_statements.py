@@ -18,6 +18,8 @@ ANSWER = Answer._meta.db_table
 RESPONSE = Response._meta.db_table
 CAMPAIGN = Campaign._meta.db_table
 UPSERTED = ("value", "comment")
+# An answer's columns as rows to insert give them, the time of writing last.
+ANSWER_COLUMNS = "response_id, question_id, value, comment, updated_at"
 AREA_ANSWER_FIELDS = ("id", "question_id", "value", "comment")
 
 
@@ -25,8 +27,9 @@ def placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def now_value():
-    return connection.ops.adapt_datetimefield_value(timezone.now())
+def db_time(moment: datetime | None = None):
+    """A time as the database takes it in a statement (SQLite: text); now by default."""
+    return connection.ops.adapt_datetimefield_value(moment or timezone.now())
 
 
 def area_answers(response_id: int, question_ids: list[int]) -> list[Answer]:
@@ -50,7 +53,7 @@ def touch_pending_response(response_id: int, now: datetime) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {RESPONSE} SET updated_at = %s WHERE id = %s AND submitted_at IS NULL",
-            [connection.ops.adapt_datetimefield_value(now), response_id],
+            [db_time(now), response_id],
         )
         return cursor.rowcount == 1
 
@@ -62,10 +65,10 @@ def upsert_answers(rows: list[tuple[int, int, int | None, str]], columns: tuple[
         return
     if not set(columns) <= set(UPSERTED):
         raise ValueError(f"only {UPSERTED} can be overwritten, not {columns}")
-    now = now_value()
+    now = db_time()
     overwrite = ", ".join(f"{column} = excluded.{column}" for column in (*columns, "updated_at"))
     sql = (
-        f"INSERT INTO {ANSWER} (response_id, question_id, value, comment, updated_at) "
+        f"INSERT INTO {ANSWER} ({ANSWER_COLUMNS}) "
         f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(rows))} "
         f"ON CONFLICT (response_id, question_id) DO UPDATE SET {overwrite}"
     )
@@ -79,7 +82,7 @@ def update_comment(response_id: int, question_id: int, comment: str) -> bool:
         cursor.execute(
             f"UPDATE {ANSWER} SET comment = %s, updated_at = %s "
             "WHERE response_id = %s AND question_id = %s",
-            [comment, now_value(), response_id, question_id],
+            [comment, db_time(), response_id, question_id],
         )
         return cursor.rowcount == 1
 

@@ -6,8 +6,8 @@ The database's constraints and triggers still check every row.
 """
 
 from django.db import connection
-from django.utils import timezone
 
+from assessments.answer_statements import ANSWER_COLUMNS, db_time
 from assessments.models import Answer
 
 PAGE_SIZE = 5000
@@ -16,8 +16,7 @@ PAGE_SIZE = 5000
 def insert_answers(rows: list[tuple[int, int, int | None, str]]):
     """Insert (response_id, question_id, value, comment) rows in one pass."""
     table = connection.ops.quote_name(Answer._meta.db_table)
-    columns = "response_id, question_id, value, comment, updated_at"
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = db_time()
     values = [(*row, now) for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -27,11 +26,11 @@ def insert_answers(rows: list[tuple[int, int, int | None, str]]):
             with connection.wrap_database_errors:
                 execute_values(
                     cursor.cursor,
-                    f"INSERT INTO {table} ({columns}) VALUES %s",
+                    f"INSERT INTO {table} ({ANSWER_COLUMNS}) VALUES %s",
                     values,
                     page_size=PAGE_SIZE,
                 )
         else:
             cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)", values
+                f"INSERT INTO {table} ({ANSWER_COLUMNS}) VALUES (%s, %s, %s, %s, %s)", values
             )
