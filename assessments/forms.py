@@ -1,6 +1,7 @@
 """Forms of the questionnaire journey: who the person is (start page) and one area's answers."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -109,24 +110,12 @@ class AreaForm(forms.Form):
         self.stored = stored
         self.cleared_key = None
         super().__init__(*args, **kwargs)
+        self.fields.update(area_fields(area, scale))
         for question in area.questions:
             answer = stored.get(question.id)
             shown = "" if answer is None else choice_of(answer.value)
             comment = answer.comment if answer else ""
             key = question.key
-            self.fields[f"value-{key}"] = QuestionField(question=question, scale=scale)
-            self.fields[f"comment-{key}"] = forms.CharField(
-                label="Comment (optional)",
-                required=False,
-                max_length=COMMENT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-            )
-            self.fields[f"shown-{key}"] = forms.CharField(
-                required=False, widget=forms.HiddenInput, strip=False
-            )
-            self.fields[f"shown-comment-{key}"] = forms.CharField(
-                required=False, widget=forms.HiddenInput, strip=False
-            )
             self.initial.update(
                 {
                     f"value-{key}": shown,
@@ -198,6 +187,34 @@ class AreaForm(forms.Form):
     def edits(self) -> dict[str, AnswerEdit]:
         """The changes of a valid form, by question key, for `save_area_answers`."""
         return self.changes
+
+
+@lru_cache(maxsize=256)
+def area_fields(area: AreaOutline, scale: ScaleOutline) -> dict[str, forms.Field]:
+    """An area's fields, built once per process and model version and shared by its forms.
+
+    Building four fields a question was a fifth of every save and answered page (`make
+    bench`). Django copies a form's declared fields for each form so that one may change
+    its own; an AreaForm never changes them (what differs between people is their initial
+    values and data, kept on the form), so one set serves every form of the area.
+    """
+    fields = {}
+    for question in area.questions:
+        key = question.key
+        fields[f"value-{key}"] = QuestionField(question=question, scale=scale)
+        fields[f"comment-{key}"] = forms.CharField(
+            label="Comment (optional)",
+            required=False,
+            max_length=COMMENT_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        )
+        fields[f"shown-{key}"] = forms.CharField(
+            required=False, widget=forms.HiddenInput, strip=False
+        )
+        fields[f"shown-comment-{key}"] = forms.CharField(
+            required=False, widget=forms.HiddenInput, strip=False
+        )
+    return fields
 
 
 def choice_of(value: int | None) -> str:
