@@ -4,7 +4,8 @@ Superusers see everything; consultants and executives see the organizations they
 members of; employees see only their own response, through their invitation link.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models.expressions import Expression
 
 from assessments.models import Campaign, Membership, Organization
 
@@ -29,7 +30,23 @@ def consulted_organizations(user) -> QuerySet[Organization]:
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
     """Campaigns whose results a user may see: executives' and consultants' organizations."""
+    if user.is_active and user.is_superuser:
+        return Campaign.objects.all()  # as below, without a subquery of every organization
     return Campaign.objects.filter(organization__in=organizations_of(user))
+
+
+def consults_for(user) -> Expression:
+    """Whether the user is a consultant of a campaign's organization (superusers count as
+    one everywhere), as a column of a query of campaigns."""
+    if not user.is_authenticated or not user.is_active:
+        return Value(False)
+    if user.is_superuser:
+        return Value(True)
+    return Exists(
+        Membership.objects.filter(
+            user=user, role=Membership.Role.CONSULTANT, organization_id=OuterRef("organization_id")
+        )
+    )
 
 
 def can_view_results(user, campaign: Campaign) -> bool:

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from assessments.distributions import answer_counts
-from assessments.models import Campaign, Invitation, Membership
-from assessments.permissions import campaigns_visible_to, organizations_of
+from assessments.models import Campaign, Invitation
+from assessments.permissions import campaigns_visible_to, consults_for
 from assessments.results import (
     CampaignResults,
     breakdown,
@@ -80,10 +80,17 @@ def visible_campaign(user, campaign_id: int) -> Campaign:
     return get_object_or_404(visible, pk=campaign_id)
 
 
-def can_export_answers(user, campaign: Campaign) -> bool:
-    """Raw answers are for the organization's consultants and superusers, not executives."""
-    consulted = organizations_of(user, roles=(Membership.Role.CONSULTANT,))
-    return consulted.filter(pk=campaign.organization_id).exists()
+def campaign_and_export_right(user, campaign_id: int) -> tuple[Campaign, bool]:
+    """The campaign as `visible_campaign` finds it, and whether the user may export its raw
+    answers (the organization's consultants and superusers, not executives), read in the
+    same statement."""
+    visible = (
+        campaigns_visible_to(user)
+        .select_related("organization", "maturity_model")
+        .annotate(viewer_consults=consults_for(user))
+    )
+    campaign = get_object_or_404(visible, pk=campaign_id)
+    return campaign, campaign.viewer_consults
 
 
 # --- The report's shape -------------------------------------------------------------------

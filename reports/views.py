@@ -26,14 +26,10 @@ from reports.review_views import review_pending
 @login_required
 @require_safe
 def results_page(request, campaign_id: int):
-    campaign = selectors.visible_campaign(request.user, campaign_id)
+    campaign, can_export = selectors.campaign_and_export_right(request.user, campaign_id)
     if results_held_for_review(request.user, campaign):
         return review_pending(request, campaign)
-    body = results_body(
-        campaign,
-        can_export=selectors.can_export_answers(request.user, campaign),
-        is_staff=request.user.is_staff,
-    )
+    body = results_body(campaign, can_export=can_export, is_staff=request.user.is_staff)
     context = {"campaign": campaign, "body": body.html, "has_charts": body.has_charts}
     return render(request, "reports/results.html", context)
 
@@ -67,8 +63,8 @@ EXPORTS = {
 @login_required
 @require_safe
 def export_download(request, campaign_id: int, export: str):
-    campaign = selectors.visible_campaign(request.user, campaign_id)
-    if not selectors.can_export_answers(request.user, campaign):
+    campaign, can_export = selectors.campaign_and_export_right(request.user, campaign_id)
+    if not can_export:
         raise PermissionDenied("Answer exports are for the organization's consultants.")
     build, content_type, suffix = EXPORTS[export]
     content = build(campaign)

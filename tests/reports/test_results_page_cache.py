@@ -5,6 +5,8 @@ handed from one kind of viewer to another."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,3 +158,15 @@ def test_a_new_day_gives_a_page_as_of_that_day(client, executive, answered, monk
     monkeypatch.setattr(timezone, "localdate", lambda *args: date(2031, 5, 17))
 
     assert "results as of 17 May 2031" in page_of(client, executive, answered)
+
+
+@pytest.mark.parametrize("viewer", ["consultant", "executive"])
+def test_a_served_page_costs_five_statements(client, answered, viewer, request):
+    """Session, user, the campaign with the viewer's right to export its answers (one
+    statement), and the body's key (two); nothing else while the body is kept."""
+    user = request.getfixturevalue(viewer)
+    page_of(client, user, answered)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reports:results", args=[answered.pk])).content.decode()
+    assert len(queries) == 5, [query["sql"] for query in queries]
+    assert ("Export for analysis" in page) is (viewer == "consultant")
