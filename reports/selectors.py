@@ -76,19 +76,18 @@ def in_points(share: float) -> Decimal:
 
 def visible_campaign(user, campaign_id: int) -> Campaign:
     """The campaign if the user may see its results; 404 otherwise, to hide that it exists."""
-    visible = campaigns_visible_to(user).select_related("organization", "maturity_model")
-    return get_object_or_404(visible, pk=campaign_id)
+    return get_object_or_404(visible_campaigns(user), pk=campaign_id)
+
+
+def visible_campaigns(user):
+    return campaigns_visible_to(user).select_related("organization", "maturity_model")
 
 
 def campaign_and_export_right(user, campaign_id: int) -> tuple[Campaign, bool]:
     """The campaign as `visible_campaign` finds it, and whether the user may export its raw
     answers (the organization's consultants and superusers, not executives), read in the
     same statement."""
-    visible = (
-        campaigns_visible_to(user)
-        .select_related("organization", "maturity_model")
-        .annotate(viewer_consults=consults_for(user))
-    )
+    visible = visible_campaigns(user).annotate(viewer_consults=consults_for(user))
     campaign = get_object_or_404(visible, pk=campaign_id)
     return campaign, campaign.viewer_consults
 
