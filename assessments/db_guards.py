@@ -4,6 +4,12 @@ An answer's question must belong to its campaign's model version, and its value 
 an option of that version's scale (or NULL for N/A). Both span tables, so they are
 triggers; each raises an integrity error that names the rule.
 
+They are on every answer written, so each is a few index lookups that start from the
+answer's own keys, whatever the planner thinks of the tables' sizes (a join it was free
+to order once scanned a campaign's responses for every answer saved), and an update
+runs only the checks its columns can break: a save that overwrites a value checks the
+value, not the question again.
+
 SQLite rebuilds a table to alter it, and refuses while a trigger names a table that is
 being rebuilt; so the guards are taken down before `migrate` and put back after it
 (apps.py); `migrate` always ends by putting them in place.
@@ -12,49 +18,64 @@ being rebuilt; so the guards are taken down before `migrate` and put back after 
 WRONG_QUESTION = "answer: the question is not in the campaign''s model version"
 OFF_SCALE = "answer: the value is not on the model''s scale"
 
+# The response's model version first, by primary keys, then the question in it.
 QUESTION_OK = """EXISTS (
-    SELECT 1 FROM assessments_response r
-    JOIN assessments_campaign c ON c.id = r.campaign_id
-    JOIN models_catalog_question q ON q.maturity_model_id = c.maturity_model_id
-    WHERE r.id = NEW.response_id AND q.id = NEW.question_id)"""
+    SELECT 1 FROM models_catalog_question q
+    WHERE q.id = NEW.question_id AND q.maturity_model_id = (
+        SELECT c.maturity_model_id FROM assessments_response r
+        JOIN assessments_campaign c ON c.id = r.campaign_id
+        WHERE r.id = NEW.response_id))"""
 VALUE_OK = """(NEW.value IS NULL OR EXISTS (
     SELECT 1 FROM models_catalog_question q
     JOIN models_catalog_scaleoption s ON s.maturity_model_id = q.maturity_model_id
     WHERE q.id = NEW.question_id AND s.value = NEW.value))"""
 
+# (name, what it checks, its message, the columns whose update can break it)
+GUARDS = (
+    ("question", QUESTION_OK, WRONG_QUESTION, "question_id, response_id"),
+    ("value", VALUE_OK, OFF_SCALE, "question_id, value"),
+)
+EVENTS = ("insert", "update")
+
+
+def event_clause(event: str, columns: str) -> str:
+    return "INSERT" if event == "insert" else f"UPDATE OF {columns}"
+
+
 SQLITE_TRIGGERS = [
-    f"""CREATE TRIGGER answer_{name}_{event.lower()} BEFORE {event} ON assessments_answer
-    FOR EACH ROW WHEN NOT {condition}
+    f"""CREATE TRIGGER answer_{name}_{event} BEFORE {event_clause(event, columns)}
+    ON assessments_answer FOR EACH ROW WHEN NOT {condition}
     BEGIN SELECT RAISE(ABORT, '{message}'); END"""
-    for name, condition, message in (
-        ("question", QUESTION_OK, WRONG_QUESTION),
-        ("value", VALUE_OK, OFF_SCALE),
-    )
-    for event in ("INSERT", "UPDATE")
+    for name, condition, message, columns in GUARDS
+    for event in EVENTS
 ]
 SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS answer_{name}_{event}"
-    for name in ("question", "value")
-    for event in ("insert", "update")
+    f"DROP TRIGGER IF EXISTS answer_{name}_{event}" for name, *_ in GUARDS for event in EVENTS
 ]
 
 POSTGRES_CREATE = [
-    f"""CREATE FUNCTION assessments_answer_guard() RETURNS trigger AS $$
-    BEGIN
-        IF NOT {QUESTION_OK} THEN
-            RAISE EXCEPTION '{WRONG_QUESTION}' USING ERRCODE = 'check_violation';
-        END IF;
-        IF NOT {VALUE_OK} THEN
-            RAISE EXCEPTION '{OFF_SCALE}' USING ERRCODE = 'check_violation';
-        END IF;
-        RETURN NEW;
-    END $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER answer_guard BEFORE INSERT OR UPDATE ON assessments_answer
-    FOR EACH ROW EXECUTE FUNCTION assessments_answer_guard()""",
+    statement
+    for name, condition, message, columns in GUARDS
+    for statement in (
+        f"""CREATE FUNCTION assessments_answer_{name}_guard() RETURNS trigger AS $$
+        BEGIN
+            IF NOT {condition} THEN
+                RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+        END $$ LANGUAGE plpgsql""",
+        f"""CREATE TRIGGER answer_{name}_guard BEFORE INSERT OR UPDATE OF {columns}
+        ON assessments_answer FOR EACH ROW EXECUTE FUNCTION assessments_answer_{name}_guard()""",
+    )
 ]
 POSTGRES_DROP = [
-    "DROP TRIGGER IF EXISTS answer_guard ON assessments_answer",
-    "DROP FUNCTION IF EXISTS assessments_answer_guard()",
+    statement
+    # "" is the single guard of earlier releases, which checked both on every update.
+    for name in ("", *(f"{name}_" for name, *_ in GUARDS))
+    for statement in (
+        f"DROP TRIGGER IF EXISTS answer_{name}guard ON assessments_answer",
+        f"DROP FUNCTION IF EXISTS assessments_answer_{name}guard()",
+    )
 ]
 
 

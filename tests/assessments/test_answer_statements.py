@@ -49,6 +49,13 @@ def test_the_database_guards_still_refuse_a_value_off_the_scale(response):
     assert stored(response) == {}
 
 
+def test_the_database_guards_refuse_overwriting_a_value_with_one_off_the_scale(response):
+    statements.upsert_answers([(response.pk, question_id("cr-1"), 2, "")], ("value",))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        statements.upsert_answers([(response.pk, question_id("cr-1"), 9, "")], ("value",))
+    assert stored(response) == {"cr-1": (2, "")}
+
+
 def test_a_comment_needs_a_stored_answer(response):
     assert not statements.update_comment(response.pk, question_id("cr-1"), "why?")
     statements.upsert_answers([(response.pk, question_id("cr-1"), 2, "")], ("value",))
