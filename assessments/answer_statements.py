@@ -88,8 +88,15 @@ def update_comment(response_id: int, question_id: int, comment: str) -> bool:
 
 
 def bump_answers_version(campaign_id: int):
+    bump_version("answers_version", campaign_id)
+
+
+def bump_invitations_version(campaign_id: int):
+    bump_version("invitations_version", campaign_id)
+
+
+def bump_version(column: str, campaign_id: int):
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {CAMPAIGN} SET answers_version = answers_version + 1 WHERE id = %s",
-            [campaign_id],
+            f"UPDATE {CAMPAIGN} SET {column} = {column} + 1 WHERE id = %s", [campaign_id]
         )

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.aggregates import count_of
+from assessments.campaign_versions import invitations_changed
 from assessments.models import Campaign, Invitation, Unit
 
 CSV_COLUMNS = ("email", "unit", "role", "url", "status")
@@ -58,10 +59,13 @@ def create_invitations(
         raise InvitationError(f"unit {unit.name!r} is not a unit of {campaign.organization.name!r}")
     if len(role) > Invitation._meta.get_field("role").max_length:
         raise InvitationError(f"the role {role!r} is too long")
-    return Invitation.objects.bulk_create(
+    invitations = Invitation.objects.bulk_create(
         Invitation(campaign=campaign, email=email, unit=unit, role=role)
         for email in [*new_addresses(campaign, addresses), *[""] * count]
     )
+    if invitations:
+        invitations_changed(campaign.pk)
+    return invitations
 
 
 def new_addresses(campaign: Campaign, addresses: list[str]) -> list[str]:

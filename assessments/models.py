@@ -106,6 +106,9 @@ class Campaign(models.Model):
     )
     # Raised whenever an answer of the campaign changes: cached results carry it.
     answers_version = models.PositiveIntegerField(default=0, editable=False)
+    # Raised whenever invitations are added or removed: the results page shows how many
+    # of them were answered, and counting them on every view would grow with the campaign.
+    invitations_version = models.PositiveIntegerField(default=0, editable=False)
     executives_see = models.CharField(
         "executives see the results",
         max_length=10,

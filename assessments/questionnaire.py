@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import answer_statements as statements
-from assessments.answers_version import answers_changed
+from assessments.campaign_versions import answers_changed
 from assessments.models import Answer, Invitation, Response, Unit
 from assessments.selectors import CampaignState, campaign_state
 from models_catalog.outline import ModelOutline, QuestionOutline, load_outline

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.answers_version import answers_changed
 from assessments.bulk import insert_answers
+from assessments.campaign_versions import answers_changed
 from assessments.models import Answer, Campaign, Membership, Organization, Response, Unit
 from assessments.responses_file import AnswerRow, ResponsesFileError, read_responses_file
 from models_catalog.outline import load_outline

@@ -1,17 +1,30 @@
-"""A deleted response changes its campaign's results, wherever it is deleted from.
+"""A deleted response changes its campaign's results, and an invitation added or
+deleted its response rate, wherever that happens (`create_invitations` adds them in bulk,
+which sends no signal, and says so itself).
 
 There is deliberately no receiver on Answer: one would stop Django from deleting a
 response's answers in one statement. Services that delete single answers call
 `answers_changed` themselves.
 """
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from assessments.answers_version import answers_changed
-from assessments.models import Response
+from assessments.campaign_versions import answers_changed, invitations_changed
+from assessments.models import Invitation, Response
 
 
 @receiver(post_delete, sender=Response, dispatch_uid="response_deleted")
 def response_deleted(sender, instance: Response, **kwargs):
     answers_changed(instance.campaign_id)
+
+
+@receiver(post_save, sender=Invitation, dispatch_uid="invitation_added")
+def invitation_added(sender, instance: Invitation, created: bool, **kwargs):
+    if created:
+        invitations_changed(instance.campaign_id)
+
+
+@receiver(post_delete, sender=Invitation, dispatch_uid="invitation_deleted")
+def invitation_deleted(sender, instance: Invitation, **kwargs):
+    invitations_changed(instance.campaign_id)

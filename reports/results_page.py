@@ -2,13 +2,13 @@
 
 Rendering the body (some 120 KB: headline, gaps, charts with their tables, every area's
 questions) cost about eight times the rest of the request. It is kept in the cache under
-a key read in three small queries, without computing any results: every campaign on the
+a key read in one small statement, without computing any results: every campaign on the
 same model (the campaign itself, its earlier rounds and the other organizations it is
-compared with: their answers versions, settings and dates), the campaign's invitations
-and the consultant's review, and the day it is as of. Of the viewer only two things
-enter the key, and the body: whether they may export answers and whether they may open
-the admin; it is rendered without the request, so nothing else of theirs can end up in
-another viewer's page.
+compared with: their answers versions, settings and dates) and the consultant's review
+of this one; with the campaign's invitations version and the day it is as of. Of the
+viewer only two things enter the key, and the body: whether they may export answers and
+whether they may open the admin; it is rendered without the request, so nothing else of
+theirs can end up in another viewer's page.
 """
 
 import hashlib
@@ -19,7 +19,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from assessments.models import AreaReview, Campaign, Invitation
+from assessments.models import AreaReview, Campaign
 from assessments.review import campaign_review
 from config.release import RELEASE
 from models_catalog.models import MaturityModel
@@ -85,25 +85,23 @@ CAMPAIGN_STATE = (
 def body_key(campaign: Campaign, *, can_export: bool, is_staff: bool) -> str:
     """Everything the body shows depends on one of these; a change to any is a new key.
 
-    Two statements written out once: Django took longer to build the three queries this
-    needs (the campaigns as the trend and the benchmark pick them, the invitations' and
-    the review's counts) than the database takes to run them. The values only feed the
-    digest, so they are taken as the database gives them.
+    One statement written out once: Django took longer to build the queries this needs
+    (the campaigns as the trend and the benchmark pick them, the review's counts) than the
+    database takes to run them. The values only feed the digest, so they are taken as the
+    database gives them. Invitations are not counted here (that would grow with the
+    campaign): their version on the campaign moves whenever they do.
     """
     model = campaign.maturity_model
     with connection.cursor() as cursor:
-        cursor.execute(CAMPAIGNS_ON_MODEL, [model.slug])
+        cursor.execute(CAMPAIGNS_ON_MODEL_AND_REVIEW, [campaign.pk, model.slug])
         campaigns = cursor.fetchall()
-        cursor.execute(INVITATIONS_AND_REVIEWS, [campaign.pk] * 5)
-        # Ids only grow: a count and the newest id change whenever the set changes.
-        invitations_and_reviews = cursor.fetchone()
     parts = (
         RELEASE,
         campaign.pk,
         campaign.organization.name,
         model.updated_at,
         timezone.localdate(),
-        *invitations_and_reviews,
+        campaign.invitations_version,
         can_export,
         is_staff,
         *campaigns,
@@ -116,14 +114,13 @@ def column_names(model, names) -> str:
     return ", ".join("c." + model._meta.get_field(name).column for name in names)
 
 
-CAMPAIGNS_ON_MODEL = (
-    f"SELECT {column_names(Campaign, CAMPAIGN_STATE)} FROM {Campaign._meta.db_table} c "
+# Each row also carries the review of the campaign shown, an aggregate of one row: ids
+# only grow, so a count and the newest id change whenever the set of area reviews does.
+CAMPAIGNS_ON_MODEL_AND_REVIEW = (
+    f"SELECT {column_names(Campaign, CAMPAIGN_STATE)}, r.reviews, r.newest, r.changed "
+    f"FROM {Campaign._meta.db_table} c "
     f"JOIN {MaturityModel._meta.db_table} m ON m.id = c.maturity_model_id "
+    "CROSS JOIN (SELECT COUNT(id) AS reviews, MAX(id) AS newest, MAX(updated_at) AS changed "
+    f"FROM {AreaReview._meta.db_table} WHERE campaign_id = %s) r "
     "WHERE m.slug = %s ORDER BY c.id"
 )
-INVITATIONS_AND_REVIEWS = f"""SELECT
-    (SELECT COUNT(id) FROM {Invitation._meta.db_table} WHERE campaign_id = %s),
-    (SELECT MAX(id) FROM {Invitation._meta.db_table} WHERE campaign_id = %s),
-    (SELECT COUNT(id) FROM {AreaReview._meta.db_table} WHERE campaign_id = %s),
-    (SELECT MAX(id) FROM {AreaReview._meta.db_table} WHERE campaign_id = %s),
-    (SELECT MAX(updated_at) FROM {AreaReview._meta.db_table} WHERE campaign_id = %s)"""

@@ -185,7 +185,7 @@ class ResponseFactory(factory.django.DjangoModelFactory):
 
 def answer(response: Response, question_key: str, value: int | None, comment: str = ""):
     """Store one answer by question key (value None is N/A)."""
-    from assessments.answers_version import answers_changed
+    from assessments.campaign_versions import answers_changed
 
     question = response.campaign.maturity_model.questions.get(key=question_key)
     stored = Answer.objects.create(
