@@ -111,6 +111,13 @@ class AreaForm(forms.Form):
         self.cleared_key = None
         super().__init__(*args, **kwargs)
         self.fields.update(area_fields(area, scale))
+        if self.is_bound:
+            # What the page showed comes back in the hidden fields: `stored` is read only
+            # where a rule needs it (it may be read lazily, see views.stored_answers).
+            clear = self.data.get("clear", "")
+            if clear and clear in {q.key for q in area.questions if q.id in stored}:
+                self.cleared_key = clear
+            return
         for question in area.questions:
             answer = stored.get(question.id)
             shown = "" if answer is None else choice_of(answer.value)
@@ -124,10 +131,6 @@ class AreaForm(forms.Form):
                     f"shown-comment-{key}": comment,
                 }
             )
-        if self.is_bound:
-            clear = self.data.get("clear", "")
-            if clear in {question.key for question in area.questions if question.id in stored}:
-                self.cleared_key = clear
 
     @property
     def questions(self) -> list[QuestionFields]:
@@ -171,6 +174,8 @@ class AreaForm(forms.Form):
         comment = normalized_text(cleaned.get(f"comment-{key}", ""))
         value_changed = value != "" and value != shown
         comment_changed = comment != normalized_text(cleaned.get(f"shown-comment-{key}", ""))
+        if not (value_changed or comment_changed or comment):
+            return  # untouched and without a comment: nothing to save, nothing to check
         if not value_changed and question.id not in self.stored:
             if comment:
                 self.add_error(

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -161,7 +162,7 @@ def area(request, journey: Journey, area_key: str):
         return unavailable(request, journey)
     if journey.response is None:
         return redirect(start_url(journey))
-    stored = answers_by_question(journey.response, position.area)
+    stored = stored_answers(request, journey, position)
     if area_page.can_serve_blank(request, stored):
         return area_page.area_page(request, journey, position, form=None)
     form = AreaForm(posted(request), area=position.area, scale=journey.outline.scale, stored=stored)
@@ -188,6 +189,15 @@ def area(request, journey: Journey, area_key: str):
         return area_page.area_page(request, journey, position, form)
     context = {"journey": journey, "position": position, "form": form}
     return render(request, "questionnaire/area.html", context)
+
+
+def stored_answers(request, journey: Journey, position):
+    """The area's stored answers by question id. A post reads them only if the form needs
+    them (a comment without an answer, a cleared answer, errors to show): a page whose
+    every answer was chosen anew is saved without reading them first."""
+    if request.method == "POST":
+        return SimpleLazyObject(lambda: answers_by_question(journey.response, position.area))
+    return answers_by_question(journey.response, position.area)
 
 
 def refuse_after_submit(request, journey: Journey):
