@@ -10,30 +10,20 @@ well: people move forward through the questionnaire, so most pages they open are
 A page with errors or messages to show is rendered in full, as before.
 """
 
-from collections.abc import Callable
-
-from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from assessments.forms import AreaForm
 from assessments.question_markup import area_questions_html
 from assessments.selectors import AreaPosition, Journey
+from config.page_shells import CSRF_PLACEHOLDER, filled_in, nothing_to_tell
 from models_catalog.outline import outline_key
 
-# Characters that no CSRF token contains. The questions' mark is raw markup, which no
-# escaped text in the shell (an area's name, say) can ever equal.
-CSRF_PLACEHOLDER = "{{csrf-token-placeholder}}"
+# Raw markup, which no escaped text in the shell (an area's name, say) can ever equal.
 QUESTIONS_PLACEHOLDER = "<!--area-questions-->"
 TIMEOUT = 24 * 60 * 60
-
-
-def nothing_to_tell(request) -> bool:
-    """No message waits to be shown: messages appear in the page's layout."""
-    return not len(messages.get_messages(request))
 
 
 def can_serve_blank(request, stored: dict) -> bool:
@@ -49,22 +39,16 @@ def area_page(request, journey: Journey, position: AreaPosition, form: AreaForm 
     """The page from the shell, with the person's questions; `form` None for a blank page
     (its questions come from the cache)."""
     key = f"{outline_key(journey.campaign.maturity_model)}:{position.area.key}"
-    shell = cached(f"area-shell:{key}", lambda: render_shell(position))
+    shell = cache.get_or_set(f"area-shell:{key}", lambda: render_shell(position), TIMEOUT)
     if form is None:
-        questions = cached(f"blank-questions:{key}", lambda: blank_questions(journey, position))
+        questions = cache.get_or_set(
+            f"blank-questions:{key}", lambda: blank_questions(journey, position), TIMEOUT
+        )
     else:
         questions = area_questions_html(form)
     # The token first: the questions hold what people typed, placeholder look-alikes too.
-    html = shell.replace(CSRF_PLACEHOLDER, get_token(request))
+    html = filled_in(shell, request)
     return HttpResponse(html.replace(QUESTIONS_PLACEHOLDER, questions, 1))
-
-
-def cached(key: str, render: Callable[[], str]) -> str:
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, TIMEOUT)
-    return html
 
 
 def render_shell(position: AreaPosition) -> str:

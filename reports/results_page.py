@@ -18,9 +18,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from assessments.models import AreaReview, Campaign
 from assessments.review import campaign_review
+from config.page_shells import CSRF_PLACEHOLDER, filled_in, nothing_to_tell, viewer_stand_in
 from config.release import RELEASE
 from models_catalog.models import MaturityModel
 from reports.comparisons import comparisons_for
@@ -28,6 +30,9 @@ from reports.figures import report_figures
 from reports.selectors import results_report
 
 TEMPLATE = "reports/_results_body.html"
+PAGE = "reports/results.html"
+# Raw markup, which no escaped text in the layout (the campaign's name) can ever equal.
+BODY_PLACEHOLDER = "<!--results-body-->"
 # The key carries the day (the page says "results as of"); a day is all a body can live.
 TIMEOUT = 24 * 60 * 60
 
@@ -38,13 +43,35 @@ class ResultsBody:
     has_charts: bool
 
 
-def results_body(campaign: Campaign, *, can_export: bool, is_staff: bool) -> ResultsBody:
+def results_page_html(request, campaign: Campaign, *, can_export: bool) -> str:
+    """The whole page. The body is kept per state of what it shows; the layout around it
+    (title, navigation, scripts) per body too, as a shell filled in with the viewer's
+    name and CSRF token, unless a message waits to be shown."""
+    is_staff = request.user.is_staff
     key = body_key(campaign, can_export=can_export, is_staff=is_staff)
-    body = cache.get(key)
-    if body is None:
-        body = render_body(campaign, can_export=can_export, is_staff=is_staff)
-        cache.set(key, body, timeout=TIMEOUT)
-    return body
+    body = cache.get_or_set(
+        key, lambda: render_body(campaign, can_export=can_export, is_staff=is_staff), TIMEOUT
+    )
+    if not nothing_to_tell(request):
+        return render_to_string(PAGE, page_context(campaign, body, body.html), request=request)
+    shell = cache.get_or_set(
+        f"{key}:shell", lambda: render_shell(campaign, body, is_staff=is_staff), TIMEOUT
+    )
+    return filled_in(shell, request).replace(BODY_PLACEHOLDER, body.html, 1)
+
+
+def page_context(campaign: Campaign, body: ResultsBody, html: str) -> dict:
+    return {"campaign": campaign, "body": mark_safe(html), "has_charts": body.has_charts}
+
+
+def render_shell(campaign: Campaign, body: ResultsBody, *, is_staff: bool) -> str:
+    context = {
+        **page_context(campaign, body, BODY_PLACEHOLDER),
+        "user": viewer_stand_in(is_staff=is_staff),
+        "csrf_token": CSRF_PLACEHOLDER,
+        "messages": (),
+    }
+    return render_to_string(PAGE, context)
 
 
 def render_body(campaign: Campaign, *, can_export: bool, is_staff: bool) -> ResultsBody:

@@ -12,14 +12,13 @@ reviewed" page (status 200) in place of the results page and the PDF.
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from assessments.review import results_held_for_review
 from reports import exports, selectors
 from reports.pdf import render_report_pdf
-from reports.results_page import results_body
+from reports.results_page import results_page_html
 from reports.review_views import review_pending
 
 
@@ -29,9 +28,7 @@ def results_page(request, campaign_id: int):
     campaign, can_export = selectors.campaign_and_export_right(request.user, campaign_id)
     if results_held_for_review(request.user, campaign):
         return review_pending(request, campaign)
-    body = results_body(campaign, can_export=can_export, is_staff=request.user.is_staff)
-    context = {"campaign": campaign, "body": body.html, "has_charts": body.has_charts}
-    return render(request, "reports/results.html", context)
+    return HttpResponse(results_page_html(request, campaign, can_export=can_export))
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 
 from assessments import area_page
 from assessments.models import Answer
+from config import page_shells
 from models_catalog.models import Question
 from tests.assessments.test_questionnaire_views import save, text, url
 from tests.factories import InvitationFactory
@@ -141,7 +142,7 @@ def test_a_page_with_a_message_waiting_is_rendered_in_full():
     assert area_page.can_serve_blank(request, stored={})
     messages.error(request, "Nothing was changed.")
     assert not area_page.can_serve_blank(request, stored={})
-    assert not area_page.nothing_to_tell(request)
+    assert not page_shells.nothing_to_tell(request)
     assert not area_page.can_serve_blank(RequestFactory().post("/"), stored={})
 
 

@@ -2,9 +2,12 @@
 served again while nothing changes, rendered afresh after any change it shows, and never
 handed from one kind of viewer to another."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -198,3 +201,43 @@ def test_a_served_page_costs_four_statements(client, answered, viewer, request):
     assert len(queries) == 4, [query["sql"] for query in queries]
     assert not any(Invitation._meta.db_table in query["sql"] for query in queries)
     assert ("Export for analysis" in page) is (viewer == "consultant")
+
+
+def sign_out_token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_each_viewer_of_a_shared_page_sees_their_own_name_and_token(executive, answered):
+    colleague = UserFactory(username="second&viewer")
+    executive.memberships.get().organization.memberships.create(user=colleague, role="executive")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+
+    mine = page_of(first, executive, answered)
+    theirs = page_of(second, colleague, answered)
+
+    assert f"Sign out ({executive.username})" in mine
+    assert "Sign out (second&amp;viewer)" in theirs
+    assert executive.username not in theirs
+    assert "placeholder" not in mine + theirs
+    # Each page's sign-out form carries a token its own viewer's browser can use.
+    signed_out = second.post(reverse("logout"), {"csrfmiddlewaretoken": sign_out_token(theirs)})
+    assert signed_out.status_code == 302
+    assert "_auth_user_id" not in second.session
+    assert "_auth_user_id" in first.session
+
+
+def test_a_message_waiting_is_shown_on_the_page(rf, executive, answered):
+    def request():
+        made = rf.get(reverse("reports:results", args=[answered.pk]))
+        made.user, made.session = executive, {}
+        made._messages = FallbackStorage(made)
+        return made
+
+    results_page.results_page_html(request(), answered, can_export=False)  # the shell is kept
+    waiting = request()
+    messages.success(waiting, "Your action plan was saved.")
+
+    page = results_page.results_page_html(waiting, answered, can_export=False)
+
+    assert "Your action plan was saved." in page
+    assert "Respondents" in main_of(page)
