@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from assessments.models import AreaReview, Campaign
+from assessments.models import AreaReview, Campaign, Organization
 from assessments.review import campaign_review
 from config.page_shells import CSRF_PLACEHOLDER, filled_in, nothing_to_tell, viewer_stand_in
 from config.release import RELEASE
@@ -118,15 +118,12 @@ def body_key(campaign: Campaign, *, can_export: bool, is_staff: bool) -> str:
     database gives them. Invitations are not counted here (that would grow with the
     campaign): their version on the campaign moves whenever they do.
     """
-    model = campaign.maturity_model
     with connection.cursor() as cursor:
-        cursor.execute(CAMPAIGNS_ON_MODEL_AND_REVIEW, [campaign.pk, model.slug])
+        cursor.execute(CAMPAIGNS_ON_MODEL_AND_REVIEW, [campaign.pk, campaign.maturity_model_id])
         campaigns = cursor.fetchall()
     parts = (
         RELEASE,
         campaign.pk,
-        campaign.organization.name,
-        model.updated_at,
         timezone.localdate(),
         campaign.invitations_version,
         can_export,
@@ -141,13 +138,18 @@ def column_names(model, names) -> str:
     return ", ".join("c." + model._meta.get_field(name).column for name in names)
 
 
-# Each row also carries the review of the campaign shown, an aggregate of one row: ids
-# only grow, so a count and the newest id change whenever the set of area reviews does.
+# Every campaign on any version of the campaign's model, with its organization's name and
+# its model version's last change; each row also carries the review of the campaign shown,
+# an aggregate of one row: ids only grow, so a count and the newest id change whenever the
+# set of area reviews does.
 CAMPAIGNS_ON_MODEL_AND_REVIEW = (
-    f"SELECT {column_names(Campaign, CAMPAIGN_STATE)}, r.reviews, r.newest, r.changed "
+    f"SELECT {column_names(Campaign, CAMPAIGN_STATE)}, o.name, m.updated_at, "
+    "r.reviews, r.newest, r.changed "
     f"FROM {Campaign._meta.db_table} c "
     f"JOIN {MaturityModel._meta.db_table} m ON m.id = c.maturity_model_id "
+    f"JOIN {Organization._meta.db_table} o ON o.id = c.organization_id "
     "CROSS JOIN (SELECT COUNT(id) AS reviews, MAX(id) AS newest, MAX(updated_at) AS changed "
     f"FROM {AreaReview._meta.db_table} WHERE campaign_id = %s) r "
-    "WHERE m.slug = %s ORDER BY c.id"
+    f"WHERE m.slug = (SELECT slug FROM {MaturityModel._meta.db_table} WHERE id = %s) "
+    "ORDER BY c.id"
 )

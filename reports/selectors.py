@@ -86,8 +86,10 @@ def visible_campaigns(user):
 def campaign_and_export_right(user, campaign_id: int) -> tuple[Campaign, bool]:
     """The campaign as `visible_campaign` finds it, and whether the user may export its raw
     answers (the organization's consultants and superusers, not executives), read in the
-    same statement."""
-    visible = visible_campaigns(user).annotate(viewer_consults=consults_for(user))
+    same statement. Its organization and model are not joined: the results page's key
+    reads what it needs of them (results_page.py), and on the pages built afresh they
+    cost a query each, not a join compiled on every view."""
+    visible = campaigns_visible_to(user).annotate(viewer_consults=consults_for(user))
     campaign = get_object_or_404(visible, pk=campaign_id)
     return campaign, campaign.viewer_consults
 

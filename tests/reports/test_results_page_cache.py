@@ -112,6 +112,12 @@ def rename_campaign(campaign):
     return "Spring survey, renamed"
 
 
+def rename_organization(campaign):
+    campaign.organization.name = "Northwind Holdings"
+    campaign.organization.save()
+    return "Northwind Holdings"
+
+
 def answer_again(campaign):
     respond(campaign, {"cr-1": 4, "cr-2": 4, "mo-1": 4})
     return '<p class="headline-value">2</p>'
@@ -163,6 +169,7 @@ def rename_earlier_round(campaign):
     "change",
     [
         rename_campaign,
+        rename_organization,
         answer_again,
         invite,
         invite_in_bulk,
