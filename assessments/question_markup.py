@@ -5,14 +5,29 @@ Django's widget templates and template language they took about 5 ms a page, mos
 page's time; as plain values through one Jinja2 template they take a tenth of that
 (`make bench`, docs/benchmarks.md). The markup is what Django's RadioSelect and Textarea
 write (same names, ids and ARIA attributes), so the form reads a post exactly as before.
+
+A page as stored (opened, not posted: no errors, nothing typed) is the same for everyone
+but for each question's chosen answer and comment. Such questions are put together from
+fragments rendered once per process for each question, answer and whether it has a
+comment, with the comment's escaped text put in where a placeholder holds its place.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
+from types import SimpleNamespace
 
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
+from markupsafe import escape
 
-from assessments.forms import COMMENT_MAX_LENGTH, AreaForm, QuestionFields
+from assessments.forms import (
+    COMMENT_MAX_LENGTH,
+    AreaForm,
+    QuestionFields,
+    choice_of,
+    value_of,
+)
+from models_catalog.outline import AreaOutline, QuestionOutline, ScaleOutline
 
 TEMPLATE = "questionnaire/questions.html"
 
@@ -82,7 +97,55 @@ def question_view(fields: QuestionFields) -> QuestionView:
 
 def area_questions_html(form: AreaForm) -> SafeString:
     """The questions of the form's area, each a fieldset; Jinja2 escapes every value."""
+    return mark_safe(rendered([question_view(fields) for fields in form.questions]))
+
+
+def rendered(views: list[QuestionView]) -> str:
     template = engines["jinja2"].get_template(TEMPLATE)
-    views = [question_view(fields) for fields in form.questions]
-    html = template.render({"questions": views, "comment_max_length": COMMENT_MAX_LENGTH})
-    return mark_safe(html)
+    return template.render({"questions": views, "comment_max_length": COMMENT_MAX_LENGTH})
+
+
+# Raw markup: the template escapes every text it is given, so no text (a question's, say)
+# comes out equal to it; it is passed in as markup, which the template keeps as it is.
+COMMENT_PLACEHOLDER = mark_safe("<!--stored-comment-->")
+
+
+def stored_questions_html(area: AreaOutline, scale: ScaleOutline, stored: dict) -> SafeString:
+    """The area's questions as an unposted form shows them: the stored answers chosen,
+    their comments in place (`stored`: answers by question id)."""
+    parts = []
+    for question in area.questions:
+        answer = stored.get(question.id)
+        if answer is None:
+            parts.append(question_fragment(question, scale, chosen="", commented=False))
+            continue
+        fragment = question_fragment(
+            question, scale, chosen=choice_of(answer.value), commented=bool(answer.comment)
+        )
+        # Escaped as the template escapes (markupsafe), so the page is the one it renders.
+        parts.append(fragment.replace(COMMENT_PLACEHOLDER, escape(answer.comment)))
+    return mark_safe("".join(parts))
+
+
+@lru_cache(maxsize=4096)
+def question_fragment(
+    question: QuestionOutline, scale: ScaleOutline, *, chosen: str, commented: bool
+) -> str:
+    """One question's fieldset as the form renders it with that answer chosen ("" for
+    none stored) and a placeholder for its comment, if it has one."""
+    stored = {}
+    if chosen:
+        comment = COMMENT_PLACEHOLDER if commented else ""
+        stored[question.id] = SimpleNamespace(value=value_of(chosen), comment=comment)
+    alone = AreaOutline(
+        id=0,
+        key="",
+        name="",
+        description="",
+        threshold=0,
+        recommendation="",
+        level_number=0,
+        questions=(question,),
+    )
+    form = AreaForm(None, area=alone, scale=scale, stored=stored)
+    return rendered([question_view(fields) for fields in form.questions])

@@ -163,8 +163,8 @@ def area(request, journey: Journey, area_key: str):
     if journey.response is None:
         return redirect(start_url(journey))
     stored = stored_answers(request, journey, position)
-    if area_page.can_serve_blank(request, stored):
-        return area_page.area_page(request, journey, position, form=None)
+    if area_page.can_serve_as_stored(request):
+        return area_page.area_page(request, journey, position, stored)
     form = AreaForm(posted(request), area=position.area, scale=journey.outline.scale, stored=stored)
     if form.is_bound and form.is_valid():
         try:
@@ -185,8 +185,6 @@ def area(request, journey: Journey, area_key: str):
             return redirect(after_save_url(request, journey, position))
     if form.is_bound and wants_json(request):
         return JsonResponse({"errors": form_errors(form)}, status=400)
-    if area_page.can_serve(request, form):
-        return area_page.area_page(request, journey, position, form)
     context = {"journey": journey, "position": position, "form": form}
     return render(request, "questionnaire/area.html", context)
 

@@ -1,6 +1,6 @@
 """Area pages come from a shell rendered once per model version and area, with each
-person's own questions and CSRF token; blank questions are rendered once too; pages with
-errors or messages are rendered in full."""
+person's own questions and CSRF token; the questions from fragments rendered once per
+question and answer; pages with errors or messages are rendered in full."""
 
 import re
 
@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import Client, RequestFactory
 
-from assessments import area_page
+from assessments import area_page, question_markup
 from assessments.models import Answer
 from config import page_shells
 from models_catalog.models import Question
@@ -24,17 +24,17 @@ TOKEN_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Counts the renders of what is shared: the shell and the blank questions."""
-    calls = []
-    for name in ("render_shell", "blank_questions"):
-        original = getattr(area_page, name)
+    """What was rendered of what is shared: (shells, question fragments)."""
+    question_markup.question_fragment.cache_clear()
+    shells = []
+    render_shell = area_page.render_shell
 
-        def counting(*args, original=original, name=name):
-            calls.append(name)
-            return original(*args)
+    def counting(*args):
+        shells.append(1)
+        return render_shell(*args)
 
-        monkeypatch.setattr(area_page, name, counting)
-    return calls
+    monkeypatch.setattr(area_page, "render_shell", counting)
+    return lambda: (len(shells), question_markup.question_fragment.cache_info().misses)
 
 
 def started_person(campaign) -> tuple[Client, object]:
@@ -58,27 +58,42 @@ def test_the_blank_page_is_rendered_once_for_everyone(campaign, renders):
         response = client.get(url("area", invitation, AREA))
         assert response.status_code == 200
         pages.append(response.content.decode())
-    assert sorted(renders) == ["blank_questions", "render_shell"]
+    assert renders() == (1, 2)  # the area's shell and its two questions, once
     assert without_token(pages[0]) == without_token(pages[1]) == without_token(pages[2])
 
 
-@pytest.mark.parametrize("answered", [False, True])
-def test_the_page_from_the_shell_is_the_page_rendered_in_full(campaign, monkeypatch, answered):
+STORED_STATES = {
+    "nothing stored": None,
+    "a value": (3, ""),
+    "N/A": (None, ""),
+    "a comment with markup": (
+        3,
+        "Since <b>May</b> {{csrf-token-placeholder}} <!--area-questions-->",
+    ),
+    "a comment with quotes and a line break first": (
+        0,
+        "\n\"Soon\" & 'later' <!--stored-comment-->",
+    ),
+}
+
+
+@pytest.mark.parametrize("stored", STORED_STATES.values(), ids=STORED_STATES.keys())
+def test_the_page_from_the_shell_is_the_page_rendered_in_full(campaign, monkeypatch, stored):
     client, invitation = started_person(campaign)
-    if answered:
+    if stored:
+        value, comment = stored
         Answer.objects.create(
             response=invitation.response,
             question=Question.objects.get(key="cr-1"),
-            value=3,
-            comment="Since <b>May</b> {{csrf-token-placeholder}} <!--area-questions-->",
+            value=value,
+            comment=comment,
         )
     shared = client.get(url("area", invitation, AREA)).content.decode()
-    monkeypatch.setattr(area_page, "can_serve_blank", lambda request, stored: False)
-    monkeypatch.setattr(area_page, "can_serve", lambda request, form: False)
+    monkeypatch.setattr(area_page, "can_serve_as_stored", lambda request: False)
     full = client.get(url("area", invitation, AREA)).content.decode()
     assert without_token(shared) == without_token(full)
     assert "Save and continue" in shared
-    assert ("{{csrf-token-placeholder}} &lt;!--area-questions--&gt;" in shared) == answered
+    assert "stored-comment-->" not in shared.replace("&lt;!--stored-comment--&gt;", "")
 
 
 def test_each_person_gets_a_token_of_their_own_that_their_post_is_accepted_with(campaign):
@@ -113,7 +128,7 @@ def test_a_page_with_a_stored_answer_shows_it_in_the_same_shell(campaign, render
     )
     page = text(client.get(url("area", invitation, AREA)))
     assert re.search(r'name="value-cr-1" value="3"[^>]*checked', page)
-    assert sorted(renders) == ["blank_questions", "render_shell"]  # the first visit's
+    assert renders() == (1, 3)  # the first visit's, and cr-1 with 3 chosen
 
 
 def test_a_page_with_errors_is_rendered_in_full(campaign, client, started_invitation, renders):
@@ -121,7 +136,7 @@ def test_a_page_with_errors_is_rendered_in_full(campaign, client, started_invita
     assert response.status_code == 200
     assert "is not one of the answers offered" in text(response)
     assert "Error: " in text(response)  # in the title, which the shell never has
-    assert renders == []
+    assert renders() == (0, 0)
 
 
 def test_a_new_version_of_the_model_shows_at_once(campaign):
@@ -139,11 +154,11 @@ def test_a_page_with_a_message_waiting_is_rendered_in_full():
     request = RequestFactory().get("/")
     request.session = {}
     request._messages = FallbackStorage(request)
-    assert area_page.can_serve_blank(request, stored={})
+    assert area_page.can_serve_as_stored(request)
     messages.error(request, "Nothing was changed.")
-    assert not area_page.can_serve_blank(request, stored={})
+    assert not area_page.can_serve_as_stored(request)
     assert not page_shells.nothing_to_tell(request)
-    assert not area_page.can_serve_blank(RequestFactory().post("/"), stored={})
+    assert not area_page.can_serve_as_stored(RequestFactory().post("/"))
 
 
 @pytest.fixture
