@@ -87,15 +87,13 @@ def update_comment(response_id: int, question_id: int, comment: str) -> bool:
         return cursor.rowcount == 1
 
 
-def bump_answers_version(campaign_id: int):
-    bump_version("answers_version", campaign_id)
+# The campaign's counters that cached pages and results carry (campaign_versions.py).
+VERSIONS = ("answers_version", "invitations_version")
 
 
-def bump_invitations_version(campaign_id: int):
-    bump_version("invitations_version", campaign_id)
-
-
-def bump_version(column: str, campaign_id: int):
+def bump_campaign_version(column: str, campaign_id: int):
+    if column not in VERSIONS:
+        raise ValueError(f"{column!r} is not one of the campaign's versions {VERSIONS}")
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {CAMPAIGN} SET {column} = {column} + 1 WHERE id = %s", [campaign_id]

@@ -76,11 +76,8 @@ def in_points(share: float) -> Decimal:
 
 def visible_campaign(user, campaign_id: int) -> Campaign:
     """The campaign if the user may see its results; 404 otherwise, to hide that it exists."""
-    return get_object_or_404(visible_campaigns(user), pk=campaign_id)
-
-
-def visible_campaigns(user):
-    return campaigns_visible_to(user).select_related("organization", "maturity_model")
+    visible = campaigns_visible_to(user).select_related("organization", "maturity_model")
+    return get_object_or_404(visible, pk=campaign_id)
 
 
 def campaign_and_export_right(user, campaign_id: int) -> tuple[Campaign, bool]:

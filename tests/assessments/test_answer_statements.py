@@ -82,5 +82,5 @@ def test_the_area_s_answers_read_are_answers_like_any_other(response, django_ass
 
 def test_the_answers_version_moves_by_one(campaign):
     before = Campaign.objects.get(pk=campaign.pk).answers_version
-    statements.bump_answers_version(campaign.pk)
+    statements.bump_campaign_version("answers_version", campaign.pk)
     assert Campaign.objects.get(pk=campaign.pk).answers_version == before + 1
