@@ -3,6 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from assessments.answer_statements import update_comment, upsert_answers
 from assessments.bulk import insert_answers
 from assessments.db_guards import install_answer_guards
 from assessments.models import Answer
@@ -79,6 +80,37 @@ def test_bulk_inserted_answers_are_checked_too(campaign):
     assert Answer.objects.get().comment == "fine"
 
 
+def test_one_bad_row_among_many_refuses_them_all(campaign):
+    """PostgreSQL checks a statement's rows together: the bad one is found wherever it is."""
+    responses = ResponseFactory.create_batch(3, campaign=campaign)
+    questions = list(campaign.maturity_model.questions.order_by("pk"))
+    rows = [(r.pk, q.pk, 2, "") for r in responses for q in questions]
+    rows[len(rows) // 2] = (*rows[len(rows) // 2][:2], 7, "")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_answers(rows)
+    assert not Answer.objects.exists()
+
+
+def test_a_save_that_overwrites_a_value_with_one_off_the_scale_is_refused(campaign):
+    """The save's upsert: its new rows and the rows it updates are both checked."""
+    response = ResponseFactory(campaign=campaign)
+    first, second = campaign.maturity_model.questions.order_by("pk")[:2]
+    stored = answer(response, first.key, 2)
+    rows = [(response.pk, first.pk, 9, ""), (response.pk, second.pk, 1, "")]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        upsert_answers(rows, ("value",))
+    stored.refresh_from_db()
+    assert stored.value == 2
+    assert Answer.objects.count() == 1
+
+
+def test_a_comment_alone_can_be_changed(campaign):
+    stored = answer(ResponseFactory(campaign=campaign), "cr-1", 2)
+    assert update_comment(stored.response_id, stored.question_id, "because")
+    stored.refresh_from_db()
+    assert (stored.value, stored.comment) == (2, "because")
+
+
 def test_one_answer_per_response_and_question(campaign):
     response = ResponseFactory(campaign=campaign)
     answer(response, "cr-1", 1)
@@ -101,23 +133,24 @@ def trigger_names() -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
-def test_installing_the_guards_replaces_those_of_an_earlier_release():
+def test_installing_the_guards_replaces_those_of_earlier_releases():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for statement in EARLIER_POSTGRES_GUARD:
-                cursor.execute(statement)
+            for name in ("", "question_", "value_"):
+                for statement in earlier_postgres_guard(name):
+                    cursor.execute(statement)
     install_answer_guards(connection)
-    names = {name for name in trigger_names() if name.startswith("answer_")}
     if connection.vendor == "postgresql":
-        assert names == {"answer_question_guard", "answer_value_guard"}
+        assert trigger_names() == {"answers_insert_guard", "answers_update_guard"}
     else:
-        assert len(names) == 4
+        assert len(trigger_names()) == 4
 
 
-# The single guard of earlier releases, which checked everything on every update.
-EARLIER_POSTGRES_GUARD = [
-    """CREATE FUNCTION assessments_answer_guard() RETURNS trigger AS $$
-    BEGIN RETURN NEW; END $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER answer_guard BEFORE INSERT OR UPDATE ON assessments_answer
-    FOR EACH ROW EXECUTE FUNCTION assessments_answer_guard()""",
-]
+def earlier_postgres_guard(name: str) -> list[str]:
+    """A row trigger as earlier releases had them: one for everything, then one a guard."""
+    return [
+        f"""CREATE OR REPLACE FUNCTION assessments_answer_{name}guard() RETURNS trigger AS $$
+        BEGIN RETURN NEW; END $$ LANGUAGE plpgsql""",
+        f"""CREATE TRIGGER answer_{name}guard BEFORE INSERT OR UPDATE ON assessments_answer
+        FOR EACH ROW EXECUTE FUNCTION assessments_answer_{name}guard()""",
+    ]
