@@ -34,7 +34,8 @@ VALUE_OK = """({row}.value IS NULL OR EXISTS (
     JOIN models_catalog_scaleoption s ON s.maturity_model_id = q.maturity_model_id
     WHERE q.id = {row}.question_id AND s.value = {row}.value))"""
 
-# (name, what it checks, its message, the columns whose update can break it)
+# (name, what it checks, its message, the columns whose update can break it: SQLite's
+# row triggers name them, PostgreSQL's transition tables cannot)
 GUARDS = (
     ("question", QUESTION_OK, WRONG_QUESTION, "question_id, response_id"),
     ("value", VALUE_OK, OFF_SCALE, "question_id, value"),
