@@ -79,17 +79,13 @@ POSTGRES_CREATE = [
         for event in EVENTS
     ),
 ]
-# Earlier releases' row triggers first: the single guard that checked everything on every
-# update, then one per guard.
+# Row triggers of earlier releases, each running the function named after it: the single
+# guard that checked everything on every update, then one a guard. Their names are
+# history, not derived from GUARDS, so that renaming a guard still removes them.
+EARLIER_ROW_TRIGGERS = ("answer_guard", "answer_question_guard", "answer_value_guard")
 POSTGRES_DROP = [
-    *(
-        statement
-        for name in ("", *(f"{name}_" for name, *_ in GUARDS))
-        for statement in (
-            f"DROP TRIGGER IF EXISTS answer_{name}guard ON assessments_answer",
-            f"DROP FUNCTION IF EXISTS assessments_answer_{name}guard()",
-        )
-    ),
+    *(f"DROP TRIGGER IF EXISTS {name} ON assessments_answer" for name in EARLIER_ROW_TRIGGERS),
+    *(f"DROP FUNCTION IF EXISTS assessments_{name}()" for name in EARLIER_ROW_TRIGGERS),
     *(f"DROP TRIGGER IF EXISTS answers_{event}_guard ON assessments_answer" for event in EVENTS),
     "DROP FUNCTION IF EXISTS assessments_answers_guard()",
 ]
