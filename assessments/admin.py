@@ -416,8 +416,13 @@ class CampaignAdmin(ResultsReviewAdmin, ConsultedOrganizationsOnly, admin.ModelA
         if campaign is None:
             return None
         write, content_type = ANSWER_EXPORTS[extension]
+        try:
+            content = write(campaign)
+        except exports.TooManyRowsError as error:
+            messages.error(request, f"{capfirst(str(error))}.")
+            return None
         return attachment(
-            write(campaign),
+            content,
             filename=f"campaign-{campaign.pk}-answers.{extension}",
             content_type=content_type,
         )
@@ -596,8 +601,8 @@ class ResponseAdmin(SuperusersCreate, ConsultedOrganizationsOnly, admin.ModelAdm
         # Counted per row shown, not grouped over every answer before the page is cut:
         # a list of 10,000 responses then costs what a list of a hundred does.
         answers = Answer.objects.filter(response=OuterRef("pk"))
-        return super().get_queryset(request).annotate(
-            answer_count=count_of(answers, per="response")
+        return (
+            super().get_queryset(request).annotate(answer_count=count_of(answers, per="response"))
         )
 
     def get_search_results(self, request, queryset, search_term):

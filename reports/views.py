@@ -12,7 +12,8 @@ reviewed" page (status 200) in place of the results page and the PDF.
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.utils.text import slugify
+from django.shortcuts import render
+from django.utils.text import capfirst, slugify
 from django.views.decorators.http import require_safe
 
 from assessments.review import results_held_for_review
@@ -64,7 +65,15 @@ def export_download(request, campaign_id: int, export: str):
     if not can_export:
         raise PermissionDenied("Answer exports are for the organization's consultants.")
     build, content_type, suffix = EXPORTS[export]
-    content = build(campaign)
+    try:
+        content = build(campaign)
+    except exports.TooManyRowsError as error:
+        context = {
+            "error_code": 413,
+            "error_title": "Too many answers for one spreadsheet",
+            "error_text": f"{capfirst(str(error))}.",
+        }
+        return render(request, "error_page.html", context, status=413)
     if isinstance(content, str):
         content = content.encode("utf-8")
     return attachment(content, content_type, download_name(campaign, suffix))

@@ -15,6 +15,7 @@ from assessments.invitations import invitation_url
 from assessments.models import Answer, Campaign, Invitation, Response
 from models_catalog.models import MaturityModel
 from models_catalog.services import create_new_version, retire
+from reports import exports
 from tests.factories import (
     CampaignFactory,
     InvitationFactory,
@@ -413,6 +414,21 @@ def test_exporting_one_campaigns_answers_as_csv_and_xlsx(consulting, campaign):
     )
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet.max_row == 3
+
+
+def test_answers_beyond_one_sheets_rows_are_refused_with_the_csv_offered(
+    consulting, campaign, monkeypatch
+):
+    respond(campaign, {"cr-1": 3, "cr-2": 1})
+    monkeypatch.setattr(exports, "SHEET_ROWS", 2)  # the header and one answer
+
+    response = action(consulting, "export_answers_xlsx", campaign, follow=True)
+
+    assert response.status_code == 200
+    assert "Content-Disposition" not in response
+    assert messages_of(response) == [
+        "2 rows do not fit one spreadsheet sheet (at most 1): download the CSV instead."
+    ]
 
 
 def test_exporting_answers_asks_for_exactly_one_campaign(consulting, campaign):

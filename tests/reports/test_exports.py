@@ -168,3 +168,24 @@ def test_export_routes_download_files_named_after_the_campaign(
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert response["Content-Disposition"].endswith(f'-{suffix}"')
+
+
+def test_answers_beyond_one_sheets_rows_are_refused_and_the_csv_offered(
+    client, consultant, varied_campaign, monkeypatch
+):
+    monkeypatch.setattr(exports, "SHEET_ROWS", 14)  # the header and 13 of the 14 answers
+    client.force_login(consultant)
+
+    refused = client.get(reverse("reports:answers_xlsx", args=[varied_campaign.pk]))
+    as_csv = client.get(reverse("reports:answers_csv", args=[varied_campaign.pk]))
+
+    assert refused.status_code == 413
+    assert "Content-Disposition" not in refused
+    assert "14 rows do not fit one spreadsheet sheet (at most 13)" in refused.content.decode()
+    assert as_csv.status_code == 200
+
+
+def test_answers_that_fill_one_sheet_exactly_are_exported(varied_campaign, monkeypatch):
+    monkeypatch.setattr(exports, "SHEET_ROWS", 15)
+
+    assert len(xlsx_rows(varied_campaign)) == 15
