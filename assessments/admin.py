@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from assessments import invitations as invitation_service
 from assessments import tasks
 from assessments.admin_access import ConsultedOrganizationsOnly
+from assessments.admin_deletion import CountedDeletion
 from assessments.admin_forms import (
     CampaignForm,
     InvitationRequestForm,
@@ -96,7 +97,9 @@ class MembershipInline(ConsultedOrganizationsOnly, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SuperusersCreate, ConsultedOrganizationsOnly, admin.ModelAdmin):
+class OrganizationAdmin(
+    CountedDeletion, SuperusersCreate, ConsultedOrganizationsOnly, admin.ModelAdmin
+):
     list_display = ("name", "unit_count", "campaign_count", "member_count", "created_at")
     search_fields = ("name",)
     inlines = (UnitInline, MembershipInline)
@@ -170,7 +173,9 @@ class SubmittedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ResultsReviewAdmin, ConsultedOrganizationsOnly, admin.ModelAdmin):
+class CampaignAdmin(
+    CountedDeletion, ResultsReviewAdmin, ConsultedOrganizationsOnly, admin.ModelAdmin
+):
     form = CampaignForm
     list_display = (
         "name",
