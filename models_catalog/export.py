@@ -1,10 +1,11 @@
 """Writing a model version back to the model file (CONTRACT.md section 4).
 
 Optional keys that the imported file left out stay out, and nulls stay null, while their
-value is unchanged: import then export gives back the same document.
+value is unchanged: import then export gives back the same document, with its levels
+listed by number.
 """
 
-from models_catalog.file_format import DEFAULTS, FORMAT, MODEL_THRESHOLD_DEFAULT
+from models_catalog.file_format import DEFAULTS, FORMAT, MODEL_THRESHOLD_DEFAULT, FileShape
 from models_catalog.models import MaturityModel
 
 
@@ -24,8 +25,9 @@ class _Writer:
         target[name] = value
 
 
-def export_document(maturity_model: MaturityModel) -> dict:
-    writer = _Writer(maturity_model.file_shape or {})
+def export_document(maturity_model: MaturityModel, *, shape: FileShape | None = None) -> dict:
+    """The version's model file; with a shape, as a file of that shape would give it."""
+    writer = _Writer((maturity_model.file_shape or {}) if shape is None else shape.as_json())
     document = {
         "format": FORMAT,
         "slug": maturity_model.slug,

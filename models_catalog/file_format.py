@@ -3,15 +3,25 @@
 `read_model_file` turns JSON text into a checked document or raises `ModelFileError`
 with one line naming the field and why. It also notes which optional keys the file
 left out or set to null (its *shape*), so that an export gives back the same document.
+
+A checked document also fits the database columns on every database: lengths and integer
+ranges come from the model fields, so that SQLite, which stores anything, refuses what
+PostgreSQL would.
 """
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import Field
+
+from models_catalog.models import Level, MaturityModel, ProcessArea, Question, ScaleOption
+
 FORMAT = "maturity-model/1"
-KEY_RE = re.compile(r"^[a-z0-9-]+$")
+KEY_RE = re.compile(r"[a-z0-9-]+")
 RULES = ("mean", "every")
 
 # Defaults of the optional keys; an export leaves a key out again only while the value
@@ -73,6 +83,11 @@ def read_model_file(text: str | bytes) -> tuple[dict, FileShape]:
         raise ModelFileError(
             f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits.
+        raise ModelFileError("not valid JSON: a number has too many digits") from None
+    except RecursionError:
+        raise ModelFileError("not valid JSON: arrays or objects are nested too deeply") from None
     checker = _Checker()
     checker.check_model(document)
     return document, checker.shape
@@ -94,8 +109,16 @@ def check_keys(obj: Any, where: str, allowed: set[str], required: set[str]):
 
 
 def check_number(value: Any, where: str, *, low: float, high: float | None, low_open=False):
+    """A number stored in a float column: Python's JSON reader also accepts NaN and
+    Infinity, and integers too large for a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         fail(where, f"must be a number (got {json.dumps(value)})")
+    try:
+        value = float(value)
+    except OverflowError:
+        fail(where, "must be a finite number (got an integer too large for one)")
+    if not math.isfinite(value):
+        fail(where, f"must be a finite number (got {json.dumps(value)})")
     too_low = value <= low if low_open else value < low
     if too_low or (high is not None and value > high):
         if high is None:
@@ -103,9 +126,48 @@ def check_number(value: Any, where: str, *, low: float, high: float | None, low_
         fail(where, f"must be between {low:g} and {high:g} (got {value:g})")
 
 
-def check_key(value: Any, where: str):
-    if not isinstance(value, str) or not KEY_RE.match(value):
+def column(model, name: str) -> Field:
+    return model._meta.get_field(name)
+
+
+def check_length(value: str, where: str, field: Field):
+    if len(value) > field.max_length:
+        fail(where, f"must be at most {field.max_length} characters (got {len(value)})")
+
+
+def integer_range(field: Field) -> tuple[int, int]:
+    """The range of the column on every database: SQLite would store any 64-bit integer
+    where PostgreSQL's smallint stops at 32767, so the connection's own range won't do."""
+    return BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+
+
+def check_integer(value: int, where: str, field: Field):
+    low, high = integer_range(field)
+    if not low <= value <= high:
+        fail(where, f"must be between {low} and {high} (got {value})")
+
+
+def check_count(items: list, where: str, position: Field, noun: str):
+    """Items are stored with their position in the list, in an integer column."""
+    most = integer_range(position)[1] + 1
+    if len(items) > most:
+        fail(where, f"must list at most {most} {noun} (got {len(items)})")
+
+
+def check_storable_text(value: str, where: str):
+    # PostgreSQL refuses NUL in text, and no database stores a lone surrogate ("\ud800").
+    if "\x00" in value:
+        fail(where, "must not contain the NUL character")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        fail(where, "must be Unicode text (it holds a lone surrogate)")
+
+
+def check_key(value: Any, where: str, field: Field):
+    if not isinstance(value, str) or not KEY_RE.fullmatch(value):
         fail(where, f"must match [a-z0-9-]+ (got {json.dumps(value)})")
+    check_length(value, where, field)
 
 
 class _Checker:
@@ -124,8 +186,11 @@ class _Checker:
             return False
         return True
 
-    def check_text(self, obj: dict, name: str, where: str, *, shape_path: str = ""):
-        """A required text when shape_path is empty, else an optional one."""
+    def check_text(
+        self, obj: dict, name: str, where: str, *, shape_path: str = "", field: Field | None = None
+    ):
+        """A required text when shape_path is empty, else an optional one; field is the
+        column of a text with a maximum length."""
         if shape_path and not self.optional(obj, name, shape_path):
             return
         value = obj.get(name)
@@ -133,6 +198,9 @@ class _Checker:
             fail(where, "must be a string")
         if not shape_path and not value.strip():
             fail(where, "must not be empty")
+        check_storable_text(value, where)
+        if field is not None:
+            check_length(value, where, field)
 
     def check_model(self, document: Any):
         check_keys(
@@ -140,11 +208,9 @@ class _Checker:
         )
         if document["format"] != FORMAT:
             fail("format", f"must be {json.dumps(FORMAT)} (got {json.dumps(document['format'])})")
-        check_key(document["slug"], "slug")
-        version = document["version"]
-        if not isinstance(version, str) or not version.strip() or len(version) > 20:
-            fail("version", "must be a non-empty string of at most 20 characters")
-        self.check_text(document, "name", "name")
+        check_key(document["slug"], "slug", column(MaturityModel, "slug"))
+        self.check_text(document, "version", "version", field=column(MaturityModel, "version"))
+        self.check_text(document, "name", "name", field=column(MaturityModel, "name"))
         for name in ("source", "description"):
             self.check_text(document, name, name, shape_path=f"model.{name}")
         self.check_scale(document["scale"])
@@ -163,12 +229,13 @@ class _Checker:
             value = option["value"]
             if isinstance(value, bool) or not isinstance(value, int):
                 fail(f"{where}.value", f"must be an integer (got {json.dumps(value)})")
+            check_integer(value, f"{where}.value", column(ScaleOption, "value"))
             if values and value <= values[-1]:
                 why = (
                     "repeats an earlier value" if value in values else "is not in increasing order"
                 )
                 fail(f"{where}.value", f"{value} {why}")
-            self.check_text(option, "label", f"{where}.label")
+            self.check_text(option, "label", f"{where}.label", field=column(ScaleOption, "label"))
             values.append(value)
         if self.optional(scale, "allow_na", "scale.allow_na") and not isinstance(
             scale["allow_na"], bool
@@ -193,10 +260,11 @@ class _Checker:
             number = level["number"]
             if isinstance(number, bool) or not isinstance(number, int) or number < 1:
                 fail(f"{where}.number", f"must be a whole number from 1 (got {json.dumps(number)})")
+            check_integer(number, f"{where}.number", column(Level, "number"))
             if number in numbers:
                 fail(f"{where}.number", f"level {number} is listed twice")
             numbers.append(number)
-            self.check_text(level, "name", f"{where}.name")
+            self.check_text(level, "name", f"{where}.name", field=column(Level, "name"))
             for name in ("description", "obstacle"):
                 self.check_text(
                     level,
@@ -220,15 +288,18 @@ class _Checker:
         areas = level["process_areas"]
         if not isinstance(areas, list):
             fail(f"{where}.process_areas", "must be a list")
+        check_count(
+            areas, f"{where}.process_areas", column(ProcessArea, "position"), "process areas"
+        )
         for index, area in enumerate(areas):
             area_where = f"{where}.process_areas[{index}]"
             check_keys(area, area_where, AREA_KEYS, {"key", "name", "questions"})
             key = area["key"]
-            check_key(key, f"{area_where}.key")
+            check_key(key, f"{area_where}.key", column(ProcessArea, "key"))
             if key in area_keys:
                 fail(f"{area_where}.key", f'"{key}" is used by another process area')
             area_keys.add(key)
-            self.check_text(area, "name", f"{area_where}.name")
+            self.check_text(area, "name", f"{area_where}.name", field=column(ProcessArea, "name"))
             for name in ("description", "recommendation"):
                 self.check_text(
                     area,
@@ -244,11 +315,12 @@ class _Checker:
         questions = area["questions"]
         if not isinstance(questions, list) or not questions:
             fail(f"{where}.questions", "every process area needs at least one question")
+        check_count(questions, f"{where}.questions", column(Question, "position"), "questions")
         for index, question in enumerate(questions):
             q_where = f"{where}.questions[{index}]"
             check_keys(question, q_where, QUESTION_KEYS, {"key", "text"})
             key = question["key"]
-            check_key(key, f"{q_where}.key")
+            check_key(key, f"{q_where}.key", column(Question, "key"))
             if key in question_keys:
                 fail(f"{q_where}.key", f'"{key}" is used by another question')
             question_keys.add(key)
@@ -263,6 +335,20 @@ class _Checker:
                 check_number(
                     question["weight"], f"{q_where}.weight", low=0, high=None, low_open=True
                 )
+
+
+def optional_value(obj: dict, name: str, default: Any = None) -> Any:
+    """An optional field's value: a missing key and null both mean its default."""
+    value = obj.get(name)
+    if value is not None:
+        return value
+    return DEFAULTS[name] if default is None else default
+
+
+def in_level_order(document: dict) -> dict:
+    """The document with its levels listed by number: the order of levels is their number,
+    so two files that list them differently say the same."""
+    return {**document, "levels": sorted(document["levels"], key=lambda level: level["number"])}
 
 
 def check_document(document: dict) -> FileShape:

@@ -8,7 +8,15 @@ from pathlib import Path
 from django.db import transaction
 
 from models_catalog.export import export_document
-from models_catalog.file_format import FileShape, ModelFileError, check_document, read_model_file
+from models_catalog.file_format import (
+    MODEL_THRESHOLD_DEFAULT,
+    FileShape,
+    ModelFileError,
+    check_document,
+    in_level_order,
+    optional_value,
+    read_model_file,
+)
 from models_catalog.models import Level, MaturityModel, ProcessArea, Question, ScaleOption
 from models_catalog.versions import next_version
 
@@ -38,8 +46,8 @@ def import_model(*, document: dict, shape: FileShape) -> tuple[MaturityModel, bo
         .first()
     )
     if existing is not None:
-        if export_document(existing) == document:
-            return existing, False
+        if export_document(existing, shape=shape) == in_level_order(document):
+            return existing, keep_shape(existing, shape)
         if is_in_use(existing):
             raise ModelInUseError(
                 f"version: {existing.slug} {existing.version} is used by campaigns and is "
@@ -55,16 +63,26 @@ def import_model(*, document: dict, shape: FileShape) -> tuple[MaturityModel, bo
     return maturity_model, True
 
 
+def keep_shape(maturity_model: MaturityModel, shape: FileShape) -> bool:
+    """The same content in a file that writes null for a missing key, or writes out a
+    default, changes how export gives the file back and no result: allowed on a version
+    that campaigns use. Returns whether it changed."""
+    if maturity_model.file_shape == shape.as_json():
+        return False
+    maturity_model.file_shape = shape.as_json()
+    maturity_model.save(update_fields=["file_shape", "updated_at"])
+    return True
+
+
 def fill_model(maturity_model: MaturityModel, document: dict, shape: FileShape):
     maturity_model.slug = document["slug"]
     maturity_model.version = document["version"]
     maturity_model.name = document["name"]
-    maturity_model.source = document.get("source") or ""
-    maturity_model.description = document.get("description") or ""
-    maturity_model.allow_na = bool(document["scale"].get("allow_na"))
-    maturity_model.rule = document.get("rule") or MaturityModel.Rule.MEAN
-    threshold = document.get("threshold")
-    maturity_model.threshold = 0.75 if threshold is None else threshold
+    maturity_model.source = optional_value(document, "source")
+    maturity_model.description = optional_value(document, "description")
+    maturity_model.allow_na = optional_value(document["scale"], "allow_na")
+    maturity_model.rule = optional_value(document, "rule")
+    maturity_model.threshold = optional_value(document, "threshold", MODEL_THRESHOLD_DEFAULT)
     maturity_model.file_shape = shape.as_json()
 
 
@@ -75,14 +93,14 @@ def create_contents(maturity_model: MaturityModel, document: dict):
         ScaleOption(maturity_model=maturity_model, value=option["value"], label=option["label"])
         for option in document["scale"]["options"]
     )
-    level_documents = sorted(document["levels"], key=lambda level: level["number"])
+    level_documents = in_level_order(document)["levels"]
     levels = Level.objects.bulk_create(
         Level(
             maturity_model=maturity_model,
             number=level["number"],
             name=level["name"],
-            description=level.get("description") or "",
-            obstacle=level.get("obstacle") or "",
+            description=optional_value(level, "description"),
+            obstacle=optional_value(level, "obstacle"),
         )
         for level in level_documents
     )
@@ -95,13 +113,13 @@ def create_contents(maturity_model: MaturityModel, document: dict):
                 position=position,
                 key=area["key"],
                 name=area["name"],
-                description=area.get("description") or "",
-                threshold=area.get("threshold"),
-                recommendation=area.get("recommendation") or "",
+                description=optional_value(area, "description"),
+                threshold=optional_value(area, "threshold"),
+                recommendation=optional_value(area, "recommendation"),
             ),
         )
         for level, level_document in zip(levels, level_documents, strict=True)
-        for position, area in enumerate(level_document.get("process_areas") or [])
+        for position, area in enumerate(optional_value(level_document, "process_areas"))
     ]
     ProcessArea.objects.bulk_create(row for _, row in area_rows)
     Question.objects.bulk_create(
@@ -111,8 +129,8 @@ def create_contents(maturity_model: MaturityModel, document: dict):
             position=position,
             key=question["key"],
             text=question["text"],
-            help=question.get("help") or "",
-            weight=question.get("weight", 1.0),
+            help=optional_value(question, "help"),
+            weight=optional_value(question, "weight"),
         )
         for area_document, area in area_rows
         for position, question in enumerate(area_document["questions"])

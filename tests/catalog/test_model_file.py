@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from models_catalog.export import export_document
-from models_catalog.file_format import ModelFileError, read_model_file
-from models_catalog.models import MaturityModel, Question
+from models_catalog.file_format import FileShape, ModelFileError, read_model_file
+from models_catalog.models import Level, MaturityModel, ProcessArea, Question, ScaleOption
 from tests.factories import SMALL_MODEL, import_document, model_document
 
 
@@ -20,6 +20,16 @@ def refused(document) -> str:
 
 def first_area(document) -> dict:
     return document["levels"][1]["process_areas"][0]
+
+
+def first_question(document) -> dict:
+    return first_area(document)["questions"][0]
+
+
+def import_file(tmp_path, document) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(document))
+    call_command("import_model", str(path))
 
 
 def test_the_small_model_is_valid():
@@ -218,3 +228,202 @@ def test_import_model_reports_an_unreadable_file_in_one_line(tmp_path):
 def test_export_of_an_unknown_model_is_a_clear_error():
     with pytest.raises(CommandError, match="model nothing-here does not exist"):
         call_command("export_model", "nothing-here")
+
+
+# Where each optional field of the contract (section 4) sits in the small model, and what
+# a missing key or null means.
+OPTIONAL_FIELDS = {
+    "source": (lambda document: document, ""),
+    "description": (lambda document: document, ""),
+    "rule": (lambda document: document, "mean"),
+    "threshold": (lambda document: document, 0.75),
+    "allow_na": (lambda document: document["scale"], False),
+    "level description": (lambda document: document["levels"][1], ""),
+    "obstacle": (lambda document: document["levels"][1], ""),
+    "area threshold": (first_area, None),
+    "area description": (first_area, ""),
+    "recommendation": (first_area, ""),
+    "help": (first_question, ""),
+    "weight": (first_question, 1.0),
+}
+
+
+def without(document: dict, field: str, *, null: bool) -> dict:
+    """The document with an optional field left out, or given as null."""
+    locate, _ = OPTIONAL_FIELDS[field]
+    name = field.split()[-1]
+    holder = locate(document)
+    if null:
+        holder[name] = None
+    else:
+        holder.pop(name, None)
+    return document
+
+
+def content(maturity_model: MaturityModel) -> dict:
+    """What a version says, every optional key written out, whatever its file left out."""
+    document = export_document(maturity_model, shape=FileShape())
+    return {name: value for name, value in document.items() if name != "slug"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", OPTIONAL_FIELDS)
+def test_a_null_optional_field_means_the_same_as_a_missing_one(field):
+    missing = import_document(without(model_document(slug="missing"), field, null=False))
+    null = import_document(without(model_document(slug="null"), field, null=True))
+    assert content(null) == content(missing)
+    locate, default = OPTIONAL_FIELDS[field]
+    assert locate(content(null))[field.split()[-1]] == default
+
+
+@pytest.mark.django_db
+def test_a_null_weight_imports_as_weight_one_and_exports_as_null(tmp_path, capsys):
+    document = model_document()
+    first_question(document)["weight"] = None
+    import_file(tmp_path, document)
+    assert Question.objects.get(key="cr-1").weight == 1.0
+    capsys.readouterr()
+    call_command("export_model", "small-model")
+    assert json.loads(capsys.readouterr().out) == document
+
+
+@pytest.mark.django_db
+def test_every_optional_field_given_as_null_round_trips_as_null():
+    document = model_document()
+    for field in OPTIONAL_FIELDS:
+        without(document, field, null=True)
+    assert export_document(import_document(document)) == document
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize(
+    ("place", "where"),
+    [
+        (lambda document: document, "threshold"),
+        (first_area, "levels[1].process_areas[0].threshold"),
+        (first_question, "levels[1].process_areas[0].questions[0].weight"),
+    ],
+)
+def test_nan_and_infinity_are_refused_naming_the_field(number, place, where):
+    document = model_document()
+    place(document)[where.rsplit(".", 1)[-1]] = number
+    assert refused(document) == f"{where}: must be a finite number (got {json.dumps(number)})"
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf")])
+def test_nan_and_infinity_are_not_scale_values_nor_level_numbers(number):
+    document = model_document()
+    document["scale"]["options"][4]["value"] = number
+    assert refused(document).startswith("scale.options[4].value: must be an integer")
+    document = model_document()
+    document["levels"][2]["number"] = number
+    assert refused(document).startswith("levels[2].number: must be a whole number")
+
+
+def test_an_integer_too_large_for_a_number_is_refused_naming_the_field():
+    document = model_document()
+    first_question(document)["weight"] = 10**400
+    assert refused(document) == (
+        "levels[1].process_areas[0].questions[0].weight: "
+        "must be a finite number (got an integer too large for one)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('{"format": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        ('{"threshold": 1' + "0" * 5000 + "}", "too many digits"),
+    ],
+)
+def test_json_that_python_cannot_read_is_refused_in_one_line(text, why):
+    with pytest.raises(ModelFileError, match=f"not valid JSON: .*{why}"):
+        read_model_file(text)
+
+
+# Each text with a maximum length: where it sits in the small model, and its column.
+LIMITED_TEXTS = {
+    "slug": (lambda document: document, MaturityModel, "slug"),
+    "version": (lambda document: document, MaturityModel, "version"),
+    "name": (lambda document: document, MaturityModel, "name"),
+    "scale.options[0].label": (
+        lambda document: document["scale"]["options"][0],
+        ScaleOption,
+        "label",
+    ),
+    "levels[1].name": (lambda document: document["levels"][1], Level, "name"),
+    "levels[1].process_areas[0].key": (first_area, ProcessArea, "key"),
+    "levels[1].process_areas[0].name": (first_area, ProcessArea, "name"),
+    "levels[1].process_areas[0].questions[0].key": (first_question, Question, "key"),
+}
+
+
+def max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def with_text_of_length(document: dict, where: str, length: int) -> dict:
+    locate, _, name = LIMITED_TEXTS[where]
+    locate(document)[name] = "a" * length
+    return document
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", LIMITED_TEXTS)
+def test_a_text_longer_than_its_column_is_refused_on_every_database(where, tmp_path):
+    _, model, name = LIMITED_TEXTS[where]
+    limit = max_length(model, name)
+    document = with_text_of_length(model_document(), where, limit + 1)
+    with pytest.raises(CommandError) as error:
+        import_file(tmp_path, document)
+    assert str(error.value).endswith(
+        f"{where}: must be at most {limit} characters (got {limit + 1})"
+    )
+    assert not MaturityModel.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [32768, -32769, 100_000])
+def test_a_scale_value_outside_a_smallint_is_refused_on_every_database(value, tmp_path):
+    document = model_document()
+    option = document["scale"]["options"][0 if value < 0 else 4]
+    option["value"] = value
+    with pytest.raises(CommandError) as error:
+        import_file(tmp_path, document)
+    assert "must be between -32768 and 32767" in str(error.value)
+    assert f"scale.options[{0 if value < 0 else 4}].value:" in str(error.value)
+    assert not MaturityModel.objects.exists()
+
+
+@pytest.mark.django_db
+def test_texts_and_scale_values_at_their_limits_import_on_this_database():
+    document = model_document()
+    for where, (_, model, name) in LIMITED_TEXTS.items():
+        with_text_of_length(document, where, max_length(model, name))
+    document["scale"]["options"][0]["value"] = -32768
+    document["scale"]["options"][4]["value"] = 32767
+    maturity_model = import_document(document)
+    assert export_document(maturity_model) == document
+
+
+def test_a_process_area_with_more_questions_than_positions_is_refused():
+    document = model_document()
+    first_area(document)["questions"] = [
+        {"key": f"q-{index}", "text": "Q?"} for index in range(32769)
+    ]
+    assert refused(document) == (
+        "levels[1].process_areas[0].questions: must list at most 32768 questions (got 32769)"
+    )
+
+
+@pytest.mark.parametrize(("text", "why"), [("a\x00b", "NUL"), ("a\ud800b", "lone surrogate")])
+def test_text_that_no_database_stores_is_refused_naming_the_field(text, why):
+    document = model_document()
+    first_question(document)["help"] = text
+    message = refused(document)
+    assert message.startswith("levels[1].process_areas[0].questions[0].help: ")
+    assert why in message
+
+
+def test_a_key_with_a_trailing_newline_is_refused():
+    assert refused(model_document(slug="small-model\n")).startswith("slug: must match")

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
+from models_catalog.export import export_document
 from models_catalog.file_format import ModelFileError
 from models_catalog.models import Level, MaturityModel, ProcessArea, Question
 from models_catalog.selectors import UnknownModelError, resolve_model
@@ -63,6 +64,66 @@ def test_reimporting_a_used_version_unchanged_is_a_no_op():
     CampaignFactory(maturity_model=maturity_model)
     again, changed = import_model_file(json.dumps(SMALL_MODEL))
     assert (again.pk, changed) == (maturity_model.pk, False)
+
+
+def levels_in_reverse(document: dict) -> dict:
+    return {**document, "levels": document["levels"][::-1]}
+
+
+def test_reimporting_a_used_version_with_its_levels_listed_out_of_order_is_a_no_op():
+    reversed_levels = levels_in_reverse(model_document())
+    maturity_model = import_document(reversed_levels)
+    CampaignFactory(maturity_model=maturity_model)
+    for document in (reversed_levels, SMALL_MODEL):
+        again, changed = import_model_file(json.dumps(document))
+        assert (again.pk, changed) == (maturity_model.pk, False)
+
+
+def test_a_change_in_a_file_listing_levels_out_of_order_is_still_refused_on_a_used_version():
+    maturity_model = import_document(levels_in_reverse(model_document()))
+    CampaignFactory(maturity_model=maturity_model)
+    changed = levels_in_reverse(model_document())
+    changed["levels"][0]["name"] = "Renamed"
+    with pytest.raises(ModelInUseError, match="frozen"):
+        import_model_file(json.dumps(changed))
+
+
+def test_the_same_file_with_levels_out_of_order_imports_again_after_responses(tmp_path, capsys):
+    model_file = tmp_path / "model.json"
+    model_file.write_text(json.dumps(levels_in_reverse(model_document())))
+    responses = tmp_path / "answers.csv"
+    responses.write_text("respondent,question,value\nr1,cr-1,4\nr1,sp-1,2\nr2,mo-1,0\n")
+    call_command("import_model", str(model_file))
+    call_command(
+        "import_responses",
+        str(responses),
+        "--model",
+        "small-model",
+        "--organization",
+        "Acme",
+        "--campaign",
+        "2026 H2",
+    )
+    call_command("import_model", str(model_file))
+    assert capsys.readouterr().out.splitlines()[-1] == "small-model 1.0"
+    _, changed = import_model_file(model_file.read_bytes())
+    assert not changed
+    call_command("export_model", "small-model")
+    exported = json.loads(capsys.readouterr().out)
+    assert [level["number"] for level in exported["levels"]] == [1, 2, 3]
+
+
+def test_a_used_version_takes_the_same_content_with_null_for_a_missing_key():
+    maturity_model = import_document(SMALL_MODEL)
+    CampaignFactory(maturity_model=maturity_model)
+    document = model_document()
+    question = document["levels"][2]["process_areas"][0]["questions"][0]
+    assert "weight" not in question
+    question["weight"] = None
+    again, changed = import_model_file(json.dumps(document))
+    assert (again.pk, changed) == (maturity_model.pk, True)
+    assert export_document(again) == document
+    assert import_model_file(json.dumps(document))[1] is False
 
 
 def test_reimporting_an_unused_version_replaces_its_contents():
