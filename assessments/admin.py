@@ -341,11 +341,14 @@ class CampaignAdmin(
             except ResponsesFileError as error:
                 form.add_error("file", f"Nothing was imported: {error}")
             else:
-                messages.success(
-                    request,
-                    f"Imported {plural(summary.answers, 'answer')} from "
-                    f"{plural(summary.respondents, 'respondent')}.",
-                )
+                if summary.answers:
+                    messages.success(
+                        request,
+                        f"Imported {plural(summary.answers, 'answer')} from "
+                        f"{plural(summary.respondents, 'respondent')}.",
+                    )
+                else:
+                    messages.warning(request, "The file has no answer rows; nothing was imported.")
                 return redirect("admin:assessments_campaign_change", campaign.pk)
         return self.form_page(
             request,

@@ -177,7 +177,8 @@ class Response(models.Model):
     """One participant's answers in one campaign."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
-    respondent = models.CharField(max_length=100)
+    # Any identifier (CONTRACT.md section 5): room for an e-mail address.
+    respondent = models.CharField(max_length=255)
     invitation = models.OneToOneField(
         Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
     )

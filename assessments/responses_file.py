@@ -1,19 +1,30 @@
 """Reading the responses file (CONTRACT.md section 5): every row checked before any write.
 
-Any bad row refuses the whole file; the error names each bad row's line and reason (the
-first few, then how many more).
+Any bad row refuses the whole file; the error names each bad row's line (the line it
+starts on, when a quoted comment spans several) and reason (the first few, then how many
+more). A file with a header and no rows has no bad row: it is read as no answers.
 """
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from assessments.models import Response, Unit
 from models_catalog.outline import ModelOutline
 
 REQUIRED_COLUMNS = ("respondent", "question", "value")
 OPTIONAL_COLUMNS = ("unit", "role", "comment")
+# The columns a respondent has once, whichever of their rows gives them.
+PROFILE_COLUMNS = ("unit", "role")
 NA_WORDS = {"NA", "N/A"}
 ERRORS_SHOWN = 10
+# The longest cell each stored column holds, from the fields it is stored in: a longer
+# one is refused, never cut.
+LENGTH_LIMITS = {
+    "respondent": Response._meta.get_field("respondent").max_length,
+    "unit": Unit._meta.get_field("name").max_length,
+    "role": Response._meta.get_field("role").max_length,
+}
 
 
 class ResponsesFileError(ValueError):
@@ -28,16 +39,36 @@ class ResponsesFileError(ValueError):
 
 @dataclass(frozen=True)
 class AnswerRow:
-    line: int
+    line: int  # where the row starts
     respondent: str
     question_id: int
     value: int | None  # None is N/A
-    unit: str
-    role: str
     comment: str
 
 
-def read_responses_file(data: bytes | str, outline: ModelOutline) -> list[AnswerRow]:
+@dataclass
+class Profile:
+    """A respondent's unit and role: the value any of their rows gives (a blank cell
+    gives none), with the line that first gave it."""
+
+    given: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @property
+    def unit(self) -> str:
+        return self.given.get("unit", ("", 0))[0]
+
+    @property
+    def role(self) -> str:
+        return self.given.get("role", ("", 0))[0]
+
+
+@dataclass(frozen=True)
+class ResponsesFile:
+    rows: list[AnswerRow]
+    respondents: dict[str, Profile]  # in the order of their first rows
+
+
+def read_responses_file(data: bytes | str, outline: ModelOutline) -> ResponsesFile:
     reader = csv.reader(io.StringIO(decode(data), newline=""))
     try:
         columns = check_header(next(reader, None))
@@ -46,27 +77,25 @@ def read_responses_file(data: bytes | str, outline: ModelOutline) -> list[Answer
     values = value_table(outline)
     rows, errors = [], []
     seen: dict[tuple[str, int], int] = {}
-    profile: dict[str, tuple[str, str, int]] = {}
+    profiles: dict[str, Profile] = {}
+    line = reader.line_num + 1  # where the next row starts
     try:
         for cells in reader:
-            if not cells:
-                continue  # a blank line is no row
-            line = reader.line_num
-            try:
-                row = read_row(cells, columns, line, outline, values)
-                check_once(row, seen, outline)
-                check_profile(row, profile)
-            except ValueError as error:
-                errors.append(f"line {line}: {error}")
-                continue
-            rows.append(row)
+            if cells:  # a blank line is no row
+                try:
+                    row, given = read_row(cells, columns, line, outline, values)
+                    check_once(row, seen, outline)
+                    check_profile(row, given, profiles)
+                except ValueError as error:
+                    errors.append(f"line {line}: {error}")
+                else:
+                    rows.append(row)
+            line = reader.line_num + 1
     except csv.Error as error:
-        errors.append(f"line {reader.line_num}: not valid CSV ({error})")
+        errors.append(f"line {line}: not valid CSV ({error})")
     if errors:
         raise ResponsesFileError(errors)
-    if not rows:
-        raise ResponsesFileError(["the file has no answer rows"])
-    return rows
+    return ResponsesFile(rows=rows, respondents=profiles)
 
 
 def value_table(outline: ModelOutline) -> dict[str, int | None]:
@@ -104,19 +133,23 @@ def check_header(header: list[str] | None) -> dict[str, int]:
 
 def read_row(
     cells: list[str], columns: dict[str, int], line: int, outline: ModelOutline, values: dict
-) -> AnswerRow:
-    if len(cells) > len(columns):
+) -> tuple[AnswerRow, dict[str, str]]:
+    """The row's answer, and the unit and role it gives (blank: not given here)."""
+    # Spreadsheets write empty cells after the last column; anything else there is an error.
+    if len(cells) > len(columns) and any(extra.strip() for extra in cells[len(columns) :]):
         raise ValueError("the row has more fields than the header")
 
     def cell(name: str) -> str:
         index = columns.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        text = cells[index].strip() if index is not None and index < len(cells) else ""
+        limit = LENGTH_LIMITS.get(name)
+        if limit is not None and len(text) > limit:
+            raise ValueError(f"{name} is {len(text)} characters long; at most {limit} are allowed")
+        return text
 
     respondent = cell("respondent")
     if not respondent:
         raise ValueError("respondent is empty")
-    if len(respondent) > 100:
-        raise ValueError("respondent is longer than 100 characters")
     question_key = cell("question")
     question = outline.questions_by_key.get(question_key)
     if question is None:
@@ -125,15 +158,14 @@ def read_row(
         )
     raw_value = cell("value")
     value = values[raw_value] if raw_value in values else read_value(raw_value, outline)
-    return AnswerRow(
+    row = AnswerRow(
         line=line,
         respondent=respondent,
         question_id=question.id,
         value=value,
-        unit=cell("unit")[:200],
-        role=cell("role")[:50],
         comment=cell("comment"),
     )
+    return row, {name: cell(name) for name in PROFILE_COLUMNS}
 
 
 def read_value(raw: str | None, outline: ModelOutline) -> int | None:
@@ -164,11 +196,19 @@ def check_once(row: AnswerRow, seen: dict, outline: ModelOutline):
         )
 
 
-def check_profile(row: AnswerRow, profile: dict):
-    """A respondent is one person: one unit and one role across their rows."""
-    unit, role, first = profile.setdefault(row.respondent, (row.unit, row.role, row.line))
-    if (unit, role) != (row.unit, row.role):
-        raise ValueError(
-            f"respondent {row.respondent!r} has unit/role {row.unit!r}/{row.role!r} here but "
-            f"{unit!r}/{role!r} on line {first}"
-        )
+def check_profile(row: AnswerRow, given: dict[str, str], profiles: dict[str, Profile]):
+    """A respondent is one person: one unit and one role, given on any of their rows.
+
+    A blank cell gives nothing; two different values for the same respondent refuse the
+    row."""
+    profile = profiles.setdefault(row.respondent, Profile())
+    clashes = []
+    for name, value in given.items():
+        earlier = profile.given.get(name)
+        if value and earlier and earlier[0] != value:
+            clashes.append(f"{name} {value!r} here but {earlier[0]!r} on line {earlier[1]}")
+    if clashes:
+        raise ValueError(f"respondent {row.respondent!r} has " + " and ".join(clashes))
+    for name, value in given.items():
+        if value:
+            profile.given.setdefault(name, (value, row.line))

@@ -13,7 +13,12 @@ from django.utils import timezone
 from assessments.bulk import insert_answers
 from assessments.campaign_versions import answers_changed
 from assessments.models import Answer, Campaign, Membership, Organization, Response, Unit
-from assessments.responses_file import AnswerRow, ResponsesFileError, read_responses_file
+from assessments.responses_file import (
+    AnswerRow,
+    Profile,
+    ResponsesFileError,
+    read_responses_file,
+)
 from models_catalog.outline import load_outline
 from models_catalog.selectors import resolve_model
 
@@ -81,18 +86,25 @@ def find_or_create_campaign(
 
 @transaction.atomic
 def import_responses(*, campaign: Campaign, data: bytes | str) -> ImportSummary:
-    """Import a responses file into a campaign: all rows or none."""
+    """Import a responses file into a campaign: all rows or none (a file with a header
+    and no rows imports nothing)."""
     outline = load_outline(campaign.maturity_model)
-    rows = read_responses_file(data, outline)
-    units = units_by_name(campaign.organization, {row.unit for row in rows if row.unit})
-    responses, had_responses = responses_for(campaign, rows, units)
+    file = read_responses_file(data, outline)
+    rows = file.rows
+    if not rows:
+        return ImportSummary(respondents=0, answers=0)
+    profiles = file.respondents
+    units = units_by_name(
+        campaign.organization, {profile.unit for profile in profiles.values() if profile.unit}
+    )
+    responses, had_responses = responses_for(campaign, profiles, units)
     if had_responses:
         check_not_answered_yet(campaign, rows, outline)
     insert_answers(
         [(responses[row.respondent].pk, row.question_id, row.value, row.comment) for row in rows]
     )
     answers_changed(campaign.pk)
-    return ImportSummary(respondents=len({row.respondent for row in rows}), answers=len(rows))
+    return ImportSummary(respondents=len(profiles), answers=len(rows))
 
 
 def units_by_name(organization: Organization, names: set[str]) -> dict[str, Unit]:
@@ -105,7 +117,7 @@ def units_by_name(organization: Organization, names: set[str]) -> dict[str, Unit
 
 
 def responses_for(
-    campaign: Campaign, rows: list[AnswerRow], units: dict
+    campaign: Campaign, profiles: dict[str, Profile], units: dict
 ) -> tuple[dict[str, Response], bool]:
     """Each respondent's response (the existing one, or a new, submitted one), and whether
     any respondent of the file was in the campaign already."""
@@ -113,16 +125,13 @@ def responses_for(
         response.respondent: response
         for response in Response.objects.filter(campaign=campaign).select_related("unit")
     }
-    first_rows: dict[str, AnswerRow] = {}
-    for row in rows:
-        first_rows.setdefault(row.respondent, row)
     errors = [
-        f"line {row.line}: respondent {row.respondent!r} is already in this campaign with "
-        f"unit/role {response.unit.name if response.unit else ''!r}/{response.role!r}"
-        for row in first_rows.values()
-        if (response := existing.get(row.respondent))
-        and (row.unit or row.role)
-        and ((response.unit.name if response.unit else ""), response.role) != (row.unit, row.role)
+        f"line {line}: respondent {name!r} is already in this campaign with "
+        f"{column} {has!r}, not {value!r}"
+        for name, profile in profiles.items()
+        if (response := existing.get(name))
+        for column, (value, line) in profile.given.items()
+        if (has := profile_value(response, column)) != value
     ]
     if errors:
         raise ResponsesFileError(errors)
@@ -130,16 +139,23 @@ def responses_for(
     new = Response.objects.bulk_create(
         Response(
             campaign=campaign,
-            respondent=row.respondent,
-            unit=units.get(row.unit),
-            role=row.role,
+            respondent=name,
+            unit=units.get(profile.unit),
+            role=profile.role,
             submitted_at=now,
         )
-        for name, row in first_rows.items()
+        for name, profile in profiles.items()
         if name not in existing
     )
-    had_responses = any(name in existing for name in first_rows)
+    had_responses = any(name in existing for name in profiles)
     return existing | {response.respondent: response for response in new}, had_responses
+
+
+def profile_value(response: Response, column: str) -> str:
+    """A response's unit name or role, "" when it has none."""
+    if column == "unit":
+        return response.unit.name if response.unit else ""
+    return response.role
 
 
 def check_not_answered_yet(campaign: Campaign, rows: list[AnswerRow], outline):

@@ -372,6 +372,14 @@ def test_importing_a_good_responses_file_reports_the_counts(consulting, campaign
     assert Answer.objects.filter(response__campaign=campaign).count() == 2
 
 
+def test_a_responses_file_with_no_rows_says_that_nothing_was_in_it(consulting, campaign):
+    response = consulting.post(import_url(campaign), {"file": responses_file()}, follow=True)
+
+    assert response.redirect_chain[-1][0].endswith(f"/{campaign.pk}/change/")
+    assert messages_of(response) == ["The file has no answer rows; nothing was imported."]
+    assert not Response.objects.exists()
+
+
 def test_a_bad_responses_file_names_its_lines_and_writes_nothing(consulting, campaign):
     response = consulting.post(
         import_url(campaign), {"file": responses_file("cr-1,3", "cr-2,9", "nope,1")}

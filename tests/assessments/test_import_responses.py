@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from assessments.models import Answer, Campaign, Organization, Response, Unit
-from assessments.responses_file import ResponsesFileError
+from assessments.responses_file import LENGTH_LIMITS, ResponsesFileError
 from assessments.services import import_responses
 
 pytestmark = pytest.mark.django_db
@@ -67,8 +67,20 @@ def test_optional_columns_may_be_left_out(maturity_model, tmp_path, capsys):
         ("r-003,cr-1,high,,,", "line 5: value 'high' is not a whole number or NA"),
         (",cr-1,2,,,", "line 5: respondent is empty"),
         ("r-001,cr-1,2,Sales,employee,", "line 5: respondent 'r-001' answers cr-1 again"),
-        ("r-001,mo-1,2,Ops,employee,", "line 5: respondent 'r-001' has unit/role"),
+        (
+            "r-001,mo-1,2,Ops,employee,",
+            "line 5: respondent 'r-001' has unit 'Ops' here but 'Sales' on line 2",
+        ),
+        (
+            "r-001,mo-1,2,Ops,boss,",
+            "line 5: respondent 'r-001' has unit 'Ops' here but 'Sales' on line 2 "
+            "and role 'boss' here but 'employee' on line 2",
+        ),
+        ("r-002,mo-1,2,,boss,", "line 5: respondent 'r-002' has role 'boss' here but 'manager'"),
         ("r-003,cr-1,2,,,,extra", "line 5: the row has more fields than the header"),
+        ("r-003,cr-1,2,,,,,,x", "line 5: the row has more fields than the header"),
+        ('r-003,cr-1,2,,,,,"\nx"', "line 5: the row has more fields than the header"),
+        ('r-003,cr-1,7,,,"two\nlines"', "line 5: value 7 is not on the scale"),
     ],
 )
 def test_a_bad_row_refuses_the_whole_file_naming_its_line(maturity_model, tmp_path, row, reason):
@@ -78,6 +90,142 @@ def test_a_bad_row_refuses_the_whole_file_naming_its_line(maturity_model, tmp_pa
     assert "\n" not in str(error.value)
     assert not Organization.objects.exists()
     assert not Answer.objects.exists()
+
+
+def test_a_unit_or_role_given_on_one_row_is_the_respondents(campaign):
+    # Unit and role are optional: a blank cell says nothing, whichever row gives them.
+    import_responses(
+        campaign=campaign,
+        data=HEADER
+        + "r-1,cr-1,3,Sales,employee,\n"
+        + "r-1,cr-2,1,,,\n"
+        + "r-2,cr-1,3,,,\n"
+        + "r-2,cr-2,1,Ops,,\n"
+        + "r-2,mo-1,2,,manager,\n"
+        + "r-2,sp-1,2,Ops,manager,\n"
+        + "r-3,cr-1,0,,,\n",
+    )
+    assert [
+        (response.respondent, response.unit and response.unit.name, response.role)
+        for response in Response.objects.select_related("unit").order_by("respondent")
+    ] == [("r-1", "Sales", "employee"), ("r-2", "Ops", "manager"), ("r-3", None, "")]
+    assert Answer.objects.count() == 7
+
+
+def test_a_known_respondents_unit_and_role_may_be_left_out_but_not_changed(campaign):
+    import_responses(campaign=campaign, data=GOOD)
+    import_responses(
+        campaign=campaign, data=HEADER + "r-002,mo-1,1,,manager,\nr-002,sp-1,1,Ops,,\n"
+    )
+    with pytest.raises(ResponsesFileError) as error:
+        import_responses(campaign=campaign, data=HEADER + "r-002,sp-2,1,,,\nr-002,cr-2,1,Sales,,\n")
+    assert str(error.value) == (
+        "line 3: respondent 'r-002' is already in this campaign with unit 'Ops', not 'Sales'"
+    )
+    assert Response.objects.get(respondent="r-002").answers.count() == 3
+
+
+@pytest.mark.parametrize("text", [HEADER, "respondent,question,value\r\n", HEADER + "\n\n"])
+def test_a_file_with_a_header_and_no_rows_imports_nothing(maturity_model, tmp_path, capsys, text):
+    run_import(tmp_path, text, "--target-level", "3")
+    lines = capsys.readouterr().out.strip().splitlines()
+    campaign = Campaign.objects.get(pk=int(lines[-1]))
+    assert (campaign.organization.name, campaign.name, campaign.target_level) == (
+        "Acme",
+        "2026 H2",
+        3,
+    )
+    assert lines[:-1] == ["the file has no answer rows; nothing was imported"]
+    assert not Response.objects.exists()
+    assert not Unit.objects.exists()
+
+
+def test_a_file_with_no_rows_leaves_an_existing_campaign_as_it_was(campaign):
+    import_responses(campaign=campaign, data=GOOD)
+    version = Campaign.objects.get(pk=campaign.pk).answers_version
+
+    summary = import_responses(campaign=campaign, data=HEADER)
+
+    assert (summary.respondents, summary.answers) == (0, 0)
+    assert Campaign.objects.get(pk=campaign.pk).answers_version == version
+    assert Answer.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "respondent,question,value\nr-1,cr-1,2,\nr-1,cr-2,3,, ,\n",
+        HEADER + "r-1,cr-1,2,Sales,employee,fine,,\nr-1,cr-2,3,,,,\n",
+    ],
+)
+def test_empty_fields_after_the_last_column_are_ignored(campaign, text):
+    # Spreadsheets export them as trailing commas.
+    import_responses(campaign=campaign, data=text)
+    assert sorted(Answer.objects.values_list("question__key", "value")) == [
+        ("cr-1", 2),
+        ("cr-2", 3),
+    ]
+
+
+def test_a_row_is_named_by_the_line_it_starts_on(campaign):
+    # Quoted comments may span lines; blank lines are lines too.
+    data = (
+        HEADER
+        + 'r-1,cr-1,7,,,"one\ntwo\nthree"\n'  # lines 2-4
+        + "r-1,cr-2,9,,,\n"  # line 5
+        + 'r-2,cr-1,1,,,"x\r\ny"\r\n'  # lines 6-7
+        + "\n"  # line 8
+        + "r-2,cr-1,2,,,\n"  # line 9
+    )
+    with pytest.raises(ResponsesFileError) as error:
+        import_responses(campaign=campaign, data=data)
+    assert error.value.errors == [
+        "line 2: value 7 is not on the scale (0, 1, 2, 3, 4)",
+        "line 5: value 9 is not on the scale (0, 1, 2, 3, 4)",
+        "line 9: respondent 'r-2' answers cr-1 again (first on line 6)",
+    ]
+
+
+LIMITS = {
+    "respondent": Response._meta.get_field("respondent").max_length,
+    "unit": Unit._meta.get_field("name").max_length,
+    "role": Response._meta.get_field("role").max_length,
+}
+
+
+def row_with(column: str, text: str, respondent="r-1") -> str:
+    cells = {"respondent": respondent, "unit": "", "role": ""} | {column: text}
+    return f"{cells['respondent']},cr-1,2,{cells['unit']},{cells['role']},\n"
+
+
+def test_the_length_limits_are_the_model_fields():
+    assert LENGTH_LIMITS == LIMITS
+    # Any identifier (CONTRACT.md section 5) includes an e-mail address (254 characters).
+    assert LIMITS["respondent"] >= 254
+
+
+@pytest.mark.parametrize("column", LIMITS)
+def test_a_respondent_unit_and_role_at_their_limit_are_stored_whole(campaign, column):
+    # Characters, not bytes: PostgreSQL's varchar counts characters too.
+    text = "名" * LIMITS[column]
+    import_responses(campaign=campaign, data=HEADER + row_with(column, f" {text} "))
+    response = Response.objects.select_related("unit").get()
+    unit = response.unit and response.unit.name
+    stored = {"respondent": response.respondent, "unit": unit, "role": response.role}
+    assert stored[column] == text
+
+
+@pytest.mark.parametrize("column", LIMITS)
+def test_a_longer_respondent_unit_or_role_is_refused_never_cut(campaign, column):
+    limit = LIMITS[column]
+    data = HEADER + row_with("unit", "Sales", "r-0") + row_with(column, "x" * (limit + 1))
+    with pytest.raises(ResponsesFileError) as error:
+        import_responses(campaign=campaign, data=data)
+    assert str(error.value) == (
+        f"line 3: {column} is {limit + 1} characters long; at most {limit} are allowed"
+    )
+    assert not Response.objects.exists()
+    assert not Unit.objects.exists()
 
 
 def test_na_is_refused_when_the_scale_does_not_allow_it(campaign):
@@ -103,7 +251,6 @@ def test_every_bad_row_is_counted_when_there_are_many(campaign):
         ("", "line 1: the file is empty"),
         ("respondent,question\nr,cr-1\n", "line 1: the header has no column 'value'"),
         ("respondent,question,value,team\n", "line 1: unknown column 'team'"),
-        (HEADER, "the file has no answer rows"),
     ],
 )
 def test_a_bad_header_or_empty_file_is_refused(campaign, text, reason):

@@ -39,7 +39,10 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error}") from None
         except (CampaignError, UnknownModelError) as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(
-            f"imported {summary.answers} answers from {summary.respondents} respondents"
-        )
+        if summary.answers:
+            self.stdout.write(
+                f"imported {summary.answers} answers from {summary.respondents} respondents"
+            )
+        else:
+            self.stdout.write("the file has no answer rows; nothing was imported")
         self.stdout.write(str(campaign.pk))
