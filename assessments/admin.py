@@ -8,7 +8,7 @@ reports.exports), as the commands do it.
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -278,9 +278,7 @@ class CampaignAdmin(
         return own + super().get_urls()
 
     def campaign_to_change(self, request, pk) -> Campaign:
-        campaign = self.get_object(request, str(pk))
-        if campaign is None:
-            raise Http404("No such campaign.")
+        campaign = self.get_object(request, str(pk))  # 404 out of reach
         if not self.has_change_permission(request, campaign):
             raise PermissionDenied
         return campaign
@@ -648,9 +646,7 @@ class ResponseAdmin(SuperusersCreate, ConsultedOrganizationsOnly, admin.ModelAdm
 
     def labels(self, request, object_id, extra_context) -> dict:
         """Page titles that name the respondent as the list does, never by identifier."""
-        response = self.get_object(request, object_id)
-        if response is None:
-            return extra_context or {}
+        response = self.get_object(request, object_id)  # 404 out of reach
         label = respondent_label(response)
         return {**(extra_context or {}), "subtitle": label, "respondent_label": label}
 

@@ -2,10 +2,13 @@
 
 Superusers do everything. Consultants (staff users with a consultant membership) manage
 the organizations they consult and everything in them, and share the maturity models.
-Any other staff user sees nothing of ours. Every queryset, foreign-key choice, action and
-object page goes through `within_reach`/`reaches`, so a consultant never meets another
-organization's data, not even in a crafted URL or POST.
+Nobody else enters the admin (config/admin_site.py asks `is_consultant`). Every queryset,
+foreign-key choice, action and object page goes through `within_reach`/`reaches`, so a
+consultant never meets another organization's data, not even in a crafted URL or POST:
+another organization's object is a 404 (CONTRACT.md section 3), as if it did not exist.
 """
+
+from django.http import Http404
 
 from assessments.models import (
     Action,
@@ -86,6 +89,19 @@ class ConsultedOrganizationsOnly:
 
     def get_queryset(self, request):
         return within_reach(super().get_queryset(request), request)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The object, from the queryset above; 404 when it is not there.
+
+        Django's change, delete and history pages would redirect to the index saying the
+        object "doesn't exist, perhaps it was deleted"; out of reach and truly missing are
+        one and the same 404 instead, for everyone, so a page never tells another
+        organization's object from none. Our own object pages call this too.
+        """
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(f"No such {self.opts.verbose_name}.")
+        return obj
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model

@@ -4,6 +4,7 @@ Superusers see everything; consultants and executives see the organizations they
 members of; employees see only their own response, through their invitation link.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.db.models.expressions import Expression
 
@@ -11,13 +12,14 @@ from assessments.models import Campaign, Membership, Organization
 
 
 def organizations_of(user, roles: tuple[str, ...] | None = None) -> QuerySet[Organization]:
+    """The organizations where the user has one of the roles (by default any role: an
+    executive or a consultant). A membership without a role, which the database allows,
+    gives nothing."""
     if not user.is_authenticated or not user.is_active:
         return Organization.objects.none()
     if user.is_superuser:
         return Organization.objects.all()
-    memberships = Membership.objects.filter(user=user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
+    memberships = Membership.objects.filter(user=user, role__in=roles or Membership.Role.values)
     return Organization.objects.filter(pk__in=memberships.values("organization_id"))
 
 
@@ -26,6 +28,20 @@ def consulted_organizations(user) -> QuerySet[Organization]:
     if not user.is_staff:
         return Organization.objects.none()
     return organizations_of(user, roles=(Membership.Role.CONSULTANT,))
+
+
+def staff_follows_memberships(user_id: int) -> bool:
+    """Make a user staff exactly while they consult for some organization; return whether
+    they do.
+
+    Called whenever one of their memberships is saved or deleted (assessments/signals.py),
+    so giving, changing or taking away a consultant membership, by command or in the
+    admin, gives or takes away the admin. Superusers keep the flag they have.
+    """
+    staff = Membership.objects.filter(user_id=user_id, role=Membership.Role.CONSULTANT).exists()
+    users = get_user_model().objects.filter(pk=user_id, is_superuser=False)
+    users.exclude(is_staff=staff).update(is_staff=staff)
+    return staff
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:

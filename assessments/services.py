@@ -193,10 +193,9 @@ def add_member(
             user.set_password(password)
         else:
             user.set_unusable_password()
-    if role == Membership.Role.CONSULTANT:
-        # Consultants work in the admin; a new executive never gets there.
-        user.is_staff = True
     user.save()
+    # Saving the membership makes the user staff while they consult for some organization,
+    # and no longer once they consult for none (assessments/signals.py).
     membership, _ = Membership.objects.update_or_create(
         user=user, organization=organization, defaults={"role": role}
     )

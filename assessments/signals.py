@@ -1,4 +1,8 @@
-"""A deleted response changes its campaign's results, and an invitation added or
+"""Staff status follows memberships: a user is staff while they consult for an
+organization, however a membership is given, changed or taken away (`add_member`, the
+admin's membership pages and organization inlines, an organization deleted).
+
+A deleted response changes its campaign's results, and an invitation added or
 deleted its response rate, wherever that happens (`create_invitations` adds them in bulk,
 which sends no signal, and says so itself).
 
@@ -19,7 +23,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from assessments.campaign_versions import answers_changed, invitations_changed
-from assessments.models import Campaign, Invitation, Organization, Response
+from assessments.models import Campaign, Invitation, Membership, Organization, Response
+from assessments.permissions import staff_follows_memberships
 
 # Per deletion started from a queryset: the (counter, campaign) pairs already raised.
 RAISED: WeakKeyDictionary[QuerySet, set[tuple]] = WeakKeyDictionary()
@@ -37,6 +42,23 @@ def raise_once(origin, change, campaign_id: int):
             return
         raised.add((change, campaign_id))
     change(campaign_id)
+
+
+def staff_follows(membership: Membership):
+    staff = staff_follows_memberships(membership.user_id)
+    if Membership.user.is_cached(membership) and not membership.user.is_superuser:
+        membership.user.is_staff = staff  # the object in hand says what the database says
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="membership_saved")
+def membership_saved(sender, instance: Membership, raw: bool = False, **kwargs):
+    if not raw:  # loaddata: fixtures bring their users as they were
+        staff_follows(instance)
+
+
+@receiver(post_delete, sender=Membership, dispatch_uid="membership_deleted")
+def membership_deleted(sender, instance: Membership, **kwargs):
+    staff_follows(instance)
 
 
 @receiver(post_delete, sender=Response, dispatch_uid="response_deleted")
