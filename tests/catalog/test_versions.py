@@ -170,6 +170,29 @@ def test_the_newest_published_version_is_chosen_by_version_order_not_text():
     assert resolve_model("small-model", "1.2").version == "1.2"
 
 
+def test_without_a_version_export_model_takes_the_highest_published_version_in_natural_order(
+    capsys,
+):
+    for version in ("2.0", "1.10", "2.0-rc1", "1.9"):
+        import_document(model_document(version=version))
+    create_new_version(maturity_model=resolve_model("small-model", "2.0-rc1"))  # draft 2.0-rc2
+    call_command("export_model", "small-model")
+    assert json.loads(capsys.readouterr().out)["version"] == "2.0-rc1"
+
+
+def test_without_a_version_import_responses_starts_a_campaign_on_the_highest_version(
+    tmp_path, capsys
+):
+    for version in ("1.9", "1.10"):
+        import_document(model_document(version=version))
+    answers = tmp_path / "answers.csv"
+    answers.write_text("respondent,question,value\nr-1,cr-1,3\n", encoding="utf-8")
+    options = {"model": "small-model", "organization": "Acme", "campaign": "2026"}
+    call_command("import_responses", str(answers), **options)
+    campaign_id = int(capsys.readouterr().out.strip().splitlines()[-1])
+    assert MaturityModel.objects.get(campaigns__pk=campaign_id).version == "1.10"
+
+
 def test_an_unknown_version_is_a_clear_error():
     import_document(SMALL_MODEL)
     with pytest.raises(UnknownModelError, match="has no version 9"):
