@@ -12,13 +12,17 @@ from django.core.management.base import CommandError
 
 from assessments.results import breakdown, campaign_results, results_document
 from assessments.scoring import is_disagreement
-from tests.factories import CampaignFactory, UnitFactory, respond
+from tests.factories import CampaignFactory, UnitFactory, import_document, model_document, respond
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def answered_campaign(campaign):
+    return answered(campaign)
+
+
+def answered(campaign):
     """Level 2 satisfied; level 3 short of its threshold; one N/A; two units."""
     sales = UnitFactory(organization=campaign.organization, name="Sales")
     ops = UnitFactory(organization=campaign.organization, name="Ops")
@@ -91,6 +95,25 @@ def test_the_results_document_matches_the_rule_by_hand(answered_campaign):
         "achieved": True,
         "process_areas": [],
     }
+
+
+def test_huge_and_tiny_weights_give_the_results_of_ordinary_ones(answered_campaign):
+    # The same ratios as the small model's weights (1, 1; 1; 1, 2), at the ends of floats.
+    weights = {"cr-1": 1e308, "cr-2": 1e308, "mo-1": 5e-324, "sp-1": 1e-320, "sp-2": 2e-320}
+    document = model_document(slug="extreme-weights")
+    for level in document["levels"]:
+        for area in level["process_areas"]:
+            for question in area["questions"]:
+                question["weight"] = weights[question["key"]]
+    extreme = answered(CampaignFactory(maturity_model=import_document(document), target_level=3))
+
+    result, ordinary = document_of(extreme), document_of(answered_campaign)
+
+    scores = [area["score"] for level in result["levels"] for area in level["process_areas"]]
+    assert all(0 <= score <= 1 for score in scores)  # finite, on the scale: never NaN
+    assert [result[part] for part in ("levels", "gaps", "achieved_level")] == [
+        ordinary[part] for part in ("levels", "gaps", "achieved_level")
+    ]
 
 
 def test_a_campaign_without_answers_has_level_one_and_unrated_gaps(campaign):
