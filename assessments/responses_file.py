@@ -3,6 +3,8 @@
 Any bad row refuses the whole file; the error names each bad row's line (the line it
 starts on, when a quoted comment spans several) and reason (the first few, then how many
 more). A file with a header and no rows has no bad row: it is read as no answers.
+Spreadsheets write empty cells as commas: empty header names after the last named column,
+empty fields after the last column and rows of empty fields say nothing and are ignored.
 """
 
 import csv
@@ -81,7 +83,7 @@ def read_responses_file(data: bytes | str, outline: ModelOutline) -> ResponsesFi
     line = reader.line_num + 1  # where the next row starts
     try:
         for cells in reader:
-            if cells:  # a blank line is no row
+            if any(cell.strip() for cell in cells):  # a blank line or `,,,,,` is no row
                 try:
                     row, given = read_row(cells, columns, line, outline, values)
                     check_once(row, seen, outline)
@@ -120,9 +122,13 @@ def check_header(header: list[str] | None) -> dict[str, int]:
     if not header:
         raise ResponsesFileError(["line 1: the file is empty; it needs a header row"])
     names = [name.strip() for name in header]
+    while names and not names[-1]:
+        names.pop()
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
         raise ResponsesFileError([f"line 1: the header has no column {missing[0]!r}"])
+    if "" in names:
+        raise ResponsesFileError([f"line 1: column {names.index('') + 1} has no name"])
     unknown = [n for n in names if n not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
         raise ResponsesFileError([f"line 1: unknown column {unknown[0]!r}"])

@@ -75,10 +75,16 @@ def keyed_by_question(outline: ModelOutline, tallies: dict[int, Tally]) -> dict[
 
 
 def cache_key(campaign: Campaign, part: str) -> str:
-    """Everything cached results depend on; a change to any of them is a new key."""
+    """Everything cached results depend on; a change to any of them is a new key.
+
+    A version is frozen while campaigns use it, but a campaign without responses may move
+    to another version and back after the first was edited: the version's `updated_at`,
+    which moves with any change of its content (models_catalog/signals.py), is in the key.
+    """
     return (
         f"results:{RELEASE}:{part}:{campaign.pk}:{campaign.created_at.timestamp()}:"
-        f"{campaign.answers_version}:{campaign.maturity_model_id}:{campaign.target_level}:"
+        f"{campaign.answers_version}:{campaign.maturity_model_id}:"
+        f"{campaign.maturity_model.updated_at.timestamp()}:{campaign.target_level}:"
         f"{campaign.anonymity_minimum}:{campaign.disagreement_threshold}"
     )
 

@@ -244,12 +244,19 @@ def score_question(
 def _weighted_mean(
     specs: tuple[QuestionSpec, ...], scores: tuple[QuestionScore, ...]
 ) -> float | None:
-    """Weighted mean of the rated questions' scores; None when none is rated (rule 3)."""
+    """Weighted mean of the rated questions' scores; None when none is rated (rule 3).
+
+    A weight is any finite number above 0 (CONTRACT.md section 4). Weights divided by the
+    largest give the same mean, and keep the sums finite (two weights of 1e308 overflow)
+    and the products above zero (1e-320 * 0.5 underflows to 0).
+    """
     rated = [(spec.weight, qs.score) for spec, qs in zip(specs, scores, strict=True)]
     rated = [(weight, score) for weight, score in rated if score is not None]
     if not rated:
         return None
-    return sum(weight * score for weight, score in rated) / sum(weight for weight, _ in rated)
+    largest = max(weight for weight, _ in rated)
+    shares = [(weight / largest, score) for weight, score in rated]
+    return sum(share * score for share, score in shares) / sum(share for share, _ in shares)
 
 
 def _area_status(

@@ -125,7 +125,9 @@ def test_a_known_respondents_unit_and_role_may_be_left_out_but_not_changed(campa
     assert Response.objects.get(respondent="r-002").answers.count() == 3
 
 
-@pytest.mark.parametrize("text", [HEADER, "respondent,question,value\r\n", HEADER + "\n\n"])
+@pytest.mark.parametrize(
+    "text", [HEADER, "respondent,question,value\r\n", HEADER + "\n\n", HEADER + ",,,,,\n"]
+)
 def test_a_file_with_a_header_and_no_rows_imports_nothing(maturity_model, tmp_path, capsys, text):
     run_import(tmp_path, text, "--target-level", "3")
     lines = capsys.readouterr().out.strip().splitlines()
@@ -165,6 +167,51 @@ def test_empty_fields_after_the_last_column_are_ignored(campaign, text):
         ("cr-1", 2),
         ("cr-2", 3),
     ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "respondent,question,value,unit,role,comment,",
+        "respondent,question,value,unit,role,comment,, ,",
+    ],
+)
+def test_empty_header_names_after_the_last_column_are_ignored(campaign, header):
+    # Spreadsheets that export a wider sheet write its empty header cells as commas too.
+    import_responses(
+        campaign=campaign, data=f"{header}\nr-1,cr-1,2,Sales,employee,fine,\nr-1,cr-2,3,,,\n"
+    )
+    assert sorted(Answer.objects.values_list("question__key", "value", "comment")) == [
+        ("cr-1", 2, "fine"),
+        ("cr-2", 3, ""),
+    ]
+    assert Response.objects.get().unit.name == "Sales"
+
+
+def test_a_value_under_an_unnamed_last_column_is_refused(campaign):
+    with pytest.raises(ResponsesFileError) as error:
+        import_responses(campaign=campaign, data="respondent,question,value,\nr-1,cr-1,2,x\n")
+    assert error.value.errors == ["line 2: the row has more fields than the header"]
+
+
+def test_rows_of_empty_fields_are_skipped_like_blank_lines_and_lines_still_count(campaign):
+    data = (
+        HEADER
+        + ",,,,,\n"  # line 2
+        + "r-1,cr-1,2,,,\n"  # line 3
+        + ' , ,"",,,\n'  # line 4
+        + ",,,\n"  # line 5
+        + "r-1,cr-1,3,,,\n"  # line 6
+        + "r-2,cr-1,9,,,\n"  # line 7
+    )
+    with pytest.raises(ResponsesFileError) as error:
+        import_responses(campaign=campaign, data=data)
+    assert error.value.errors == [
+        "line 6: respondent 'r-1' answers cr-1 again (first on line 3)",
+        "line 7: value 9 is not on the scale (0, 1, 2, 3, 4)",
+    ]
+    import_responses(campaign=campaign, data=HEADER + ",,,,,\nr-1,cr-1,2,,,\n,,,,,\n")
+    assert list(Answer.objects.values_list("question__key", "value")) == [("cr-1", 2)]
 
 
 def test_a_row_is_named_by_the_line_it_starts_on(campaign):
@@ -251,6 +298,8 @@ def test_every_bad_row_is_counted_when_there_are_many(campaign):
         ("", "line 1: the file is empty"),
         ("respondent,question\nr,cr-1\n", "line 1: the header has no column 'value'"),
         ("respondent,question,value,team\n", "line 1: unknown column 'team'"),
+        ("respondent,question,,value\n", "line 1: column 3 has no name"),
+        ("respondent,question,value, ,comment\n", "line 1: column 4 has no name"),
     ],
 )
 def test_a_bad_header_or_empty_file_is_refused(campaign, text, reason):

@@ -116,6 +116,15 @@ def test_a_failing_add_member_changes_nothing():
     assert is_staff(User.objects.get(username="ada"))
 
 
+def test_add_member_never_creates_the_organization_nor_the_user():
+    with pytest.raises(CommandError, match="organization 'Nowhere' does not exist"):
+        call_command(
+            "add_member", "bob", organization="Nowhere", role="executive", password="a-long-pass"
+        )
+    assert not Organization.objects.filter(name="Nowhere").exists()
+    assert not User.objects.filter(username="bob").exists()
+
+
 def test_the_membership_returned_carries_the_users_new_flag():
     from assessments.services import add_member as add_member_service
 

@@ -9,16 +9,29 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from assessments.results import breakdown, campaign_results, results_document
 from assessments.scoring import is_disagreement
-from tests.factories import CampaignFactory, UnitFactory, respond
+from models_catalog.services import create_new_version, publish
+from tests.factories import (
+    CampaignFactory,
+    UnitFactory,
+    admin_form_data,
+    import_document,
+    model_document,
+    respond,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def answered_campaign(campaign):
+    return answered(campaign)
+
+
+def answered(campaign):
     """Level 2 satisfied; level 3 short of its threshold; one N/A; two units."""
     sales = UnitFactory(organization=campaign.organization, name="Sales")
     ops = UnitFactory(organization=campaign.organization, name="Ops")
@@ -91,6 +104,25 @@ def test_the_results_document_matches_the_rule_by_hand(answered_campaign):
         "achieved": True,
         "process_areas": [],
     }
+
+
+def test_huge_and_tiny_weights_give_the_results_of_ordinary_ones(answered_campaign):
+    # The same ratios as the small model's weights (1, 1; 1; 1, 2), at the ends of floats.
+    weights = {"cr-1": 1e308, "cr-2": 1e308, "mo-1": 5e-324, "sp-1": 1e-320, "sp-2": 2e-320}
+    document = model_document(slug="extreme-weights")
+    for level in document["levels"]:
+        for area in level["process_areas"]:
+            for question in area["questions"]:
+                question["weight"] = weights[question["key"]]
+    extreme = answered(CampaignFactory(maturity_model=import_document(document), target_level=3))
+
+    result, ordinary = document_of(extreme), document_of(answered_campaign)
+
+    scores = [area["score"] for level in result["levels"] for area in level["process_areas"]]
+    assert all(0 <= score <= 1 for score in scores)  # finite, on the scale: never NaN
+    assert [result[part] for part in ("levels", "gaps", "achieved_level")] == [
+        ordinary[part] for part in ("levels", "gaps", "achieved_level")
+    ]
 
 
 def test_a_campaign_without_answers_has_level_one_and_unrated_gaps(campaign):
@@ -216,3 +248,36 @@ def test_a_new_target_level_is_not_served_from_the_cache(answered_campaign):
     answered_campaign.target_level = 2
     answered_campaign.save()
     assert document_of(answered_campaign)["gaps"] == []
+
+
+def printed_document(campaign, capsys) -> dict:
+    call_command("campaign_results", str(campaign.pk), "--json")
+    return json.loads(capsys.readouterr().out)
+
+
+def edit_in_the_admin(client, obj, **changes):
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    data = admin_form_data(client.get(url))
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_results_follow_an_edit_of_a_version_the_campaign_left_and_came_back_to(
+    client, consultant, campaign, capsys
+):
+    # A version is frozen while a campaign uses it, but a campaign without responses may
+    # move to another version, leaving the first one free to edit, and move back.
+    client.force_login(consultant)
+    first = campaign.maturity_model
+    requirements = first.process_areas.get(key="customer-requirements")
+    before = printed_document(campaign, capsys)["levels"][1]["process_areas"][0]
+    newer = publish(maturity_model=create_new_version(maturity_model=first))
+
+    edit_in_the_admin(client, campaign, maturity_model=newer.pk)
+    edit_in_the_admin(client, requirements, name="What customers need", threshold="0.9")
+    edit_in_the_admin(client, campaign, maturity_model=first.pk)
+
+    after = printed_document(campaign, capsys)["levels"][1]["process_areas"][0]
+    assert (before["name"], before["threshold"]) == ("Customer requirements", 0.5)
+    assert (after["name"], after["threshold"]) == ("What customers need", 0.9)

@@ -5,6 +5,8 @@ Pure data in, pure data out: no database, no Django.
 
 import math
 import random
+import sys
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -126,6 +128,22 @@ def test_weights_change_the_area_score():
     assert score_campaign(heavy_first, answers).area("a").score == 0.75
 
 
+@pytest.mark.parametrize(
+    ("heavy", "light"),
+    [(sys.float_info.max, sys.float_info.max / 3), (1e308, 1e308 / 3), (3e-320, 1e-320)],
+)
+def test_huge_or_tiny_weights_give_the_same_area_score_as_ordinary_ones(heavy, light):
+    answers = tallies(q1=[4], q2=[0], q3=[2])
+    ordinary = model((area("a", ("q1", 3.0), ("q2", 1.0), ("q3", 3.0)),))
+    extreme = model((area("a", ("q1", heavy), ("q2", light), ("q3", heavy)),))
+
+    expected = score_campaign(ordinary, answers).area("a")
+    result = score_campaign(extreme, answers).area("a")
+
+    assert result.score == pytest.approx(expected.score, rel=1e-12)  # 5/7, not NaN nor 0
+    assert result.status == expected.status
+
+
 def test_an_area_without_rated_question_has_no_score():
     result = score_campaign(model((area("a", "q1", "q2"),)), tallies(q1=[None]))
 
@@ -145,9 +163,9 @@ def test_a_score_equal_to_the_threshold_satisfies_it():
 
 
 def test_a_score_equal_to_the_threshold_up_to_floating_error_satisfies_it():
-    weighted = model((area("a", ("q1", 0.1), ("q2", 0.2), threshold=0.75),))
+    weighted = model((area("a", ("q1", 0.1), ("q2", 0.3), threshold=0.75),))
 
-    result = score_campaign(weighted, tallies(q1=[4], q2=[2, 3]))
+    result = score_campaign(weighted, tallies(q1=[0], q2=[4]))
 
     assert result.area("a").score < 0.75  # 0.7499999999999999
     assert result.area("a").score == pytest.approx(0.75)
@@ -370,7 +388,10 @@ def test_a_question_missing_from_the_tallies_has_no_answer():
 # Strategies are built once: building them per example would dominate the run time.
 SCALES = st.sampled_from([(0, 4), (1, 5), (1, 7)])
 RULES = st.sampled_from([RULE_MEAN, RULE_EVERY])
-WEIGHTS = st.sampled_from([0.1, 0.2, 0.5, 1.0, 2.0, 3.0])
+# Any finite weight above 0 (CONTRACT.md section 4), down to the smallest subnormal.
+ANY_WEIGHT = st.floats(min_value=5e-324, max_value=sys.float_info.max, allow_subnormal=True)
+EXTREME_WEIGHTS = st.sampled_from([sys.float_info.max, 1e308, 1e300, 1e-300, 1e-320, 5e-324])
+WEIGHTS = st.one_of(st.sampled_from([0.1, 0.2, 0.5, 1.0, 2.0, 3.0]), EXTREME_WEIGHTS, ANY_WEIGHT)
 THRESHOLDS = st.one_of(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]), st.floats(0.0, 1.0))
 LEVEL_COUNTS = st.integers(1, 5)
 AREA_COUNTS = st.integers(0, 3)
@@ -531,6 +552,37 @@ def test_every_gap_is_an_unsatisfied_or_unrated_area_above_the_achieved_level(ca
         assert gap.status in (NOT_SATISFIED, NOT_RATED)
         assert gap.level > result.achieved_level
         assert (gap.shortfall is None) == (gap.status == NOT_RATED)
+
+
+def exact_weighted_mean(area_spec, area_score):
+    """Rule 3 in exact fractions, from the question scores the core computed."""
+    rated = [
+        (Fraction(question.weight), Fraction(scored.score))
+        for question, scored in zip(area_spec.questions, area_score.questions, strict=True)
+        if scored.score is not None
+    ]
+    if not rated:
+        return None
+    return float(sum(w * s for w, s in rated) / sum(w for w, _ in rated))
+
+
+@PROPERTY_SETTINGS
+@given(campaigns())
+def test_every_area_score_is_the_exact_weighted_mean_whatever_the_weights(campaign):
+    spec, answers = campaign
+
+    result = score_campaign(spec, tally_all(answers))
+
+    for level_spec, level in zip(spec.levels, result.levels, strict=True):
+        for area_spec, scored in zip(level_spec.areas, level.areas, strict=True):
+            expected = exact_weighted_mean(area_spec, scored)
+            if expected is None:
+                assert scored.score is None
+                continue
+            assert math.isfinite(scored.score)
+            assert scored.score == pytest.approx(expected, rel=1e-12, abs=1e-15)
+            rated = [q.score for q in scored.questions if q.score is not None]
+            assert min(rated) - 1e-15 <= scored.score <= max(rated) + 1e-15
 
 
 def test_shuffled_tallies_of_a_fixed_example_give_the_same_result():

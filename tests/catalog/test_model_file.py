@@ -1,6 +1,7 @@
 """Every rule of the model file (CONTRACT.md section 4), and the round trip."""
 
 import json
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -326,6 +327,28 @@ def test_an_integer_too_large_for_a_number_is_refused_naming_the_field():
     assert refused(document) == (
         "levels[1].process_areas[0].questions[0].weight: "
         "must be a finite number (got an integer too large for one)"
+    )
+
+
+@pytest.mark.parametrize("weight", [sys.float_info.max, 1e308, 1e-320, 5e-324])
+@pytest.mark.django_db
+def test_huge_and_subnormal_weights_are_stored_and_exported_exactly(tmp_path, capsys, weight):
+    document = model_document()
+    first_question(document)["weight"] = weight
+    import_file(tmp_path, document)
+    capsys.readouterr()
+
+    assert Question.objects.get(key="cr-1").weight == weight
+    call_command("export_model", "small-model")
+    assert first_question(json.loads(capsys.readouterr().out))["weight"] == weight
+
+
+def test_a_weight_too_small_for_a_number_is_refused_as_zero():
+    text = json.dumps(model_document()).replace('"weight": 1.0', '"weight": 1e-400', 1)
+    with pytest.raises(ModelFileError) as error:
+        read_model_file(text)
+    assert str(error.value) == (
+        "levels[1].process_areas[0].questions[0].weight: must be greater than 0 (got 0)"
     )
 
 

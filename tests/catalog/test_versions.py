@@ -7,11 +7,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
+from models_catalog import services
 from models_catalog.export import export_document
 from models_catalog.file_format import ModelFileError
 from models_catalog.models import Level, MaturityModel, ProcessArea, Question
 from models_catalog.selectors import UnknownModelError, resolve_model
 from models_catalog.services import (
+    SHIPPED_DIR,
     SHIPPED_SLUGS,
     ModelInUseError,
     create_new_version,
@@ -57,6 +59,23 @@ def test_reimporting_a_used_version_with_changes_is_refused():
         import_model_file(json.dumps(changed))
     maturity_model.refresh_from_db()
     assert maturity_model.name == "Small test model"
+
+
+def test_load_models_refuses_a_changed_shipped_file_over_a_version_in_use(tmp_path, monkeypatch):
+    call_command("load_models", verbosity=0)
+    used = resolve_model("cx-journey")
+    CampaignFactory(maturity_model=used)
+    for slug in SHIPPED_SLUGS:
+        document = json.loads((SHIPPED_DIR / f"{slug}.json").read_text())
+        if slug == "cx-journey":
+            document["levels"][1]["process_areas"][0]["questions"][0]["weight"] = 5
+        (tmp_path / f"{slug}.json").write_text(json.dumps(document))
+    monkeypatch.setattr(services, "SHIPPED_DIR", tmp_path)
+
+    with pytest.raises(CommandError, match=f"cx-journey {used.version} is used by campaigns"):
+        call_command("load_models", verbosity=0)
+
+    assert export_document(MaturityModel.objects.get(pk=used.pk)) == export_document(used)
 
 
 def test_reimporting_a_used_version_unchanged_is_a_no_op():
@@ -168,6 +187,29 @@ def test_the_newest_published_version_is_chosen_by_version_order_not_text():
         import_document(model_document(version=version))
     assert resolve_model("small-model").version == "1.10"
     assert resolve_model("small-model", "1.2").version == "1.2"
+
+
+def test_without_a_version_export_model_takes_the_highest_published_version_in_natural_order(
+    capsys,
+):
+    for version in ("2.0", "1.10", "2.0-rc1", "1.9"):
+        import_document(model_document(version=version))
+    create_new_version(maturity_model=resolve_model("small-model", "2.0-rc1"))  # draft 2.0-rc2
+    call_command("export_model", "small-model")
+    assert json.loads(capsys.readouterr().out)["version"] == "2.0-rc1"
+
+
+def test_without_a_version_import_responses_starts_a_campaign_on_the_highest_version(
+    tmp_path, capsys
+):
+    for version in ("1.9", "1.10"):
+        import_document(model_document(version=version))
+    answers = tmp_path / "answers.csv"
+    answers.write_text("respondent,question,value\nr-1,cr-1,3\n", encoding="utf-8")
+    options = {"model": "small-model", "organization": "Acme", "campaign": "2026"}
+    call_command("import_responses", str(answers), **options)
+    campaign_id = int(capsys.readouterr().out.strip().splitlines()[-1])
+    assert MaturityModel.objects.get(campaigns__pk=campaign_id).version == "1.10"
 
 
 def test_an_unknown_version_is_a_clear_error():

@@ -1,35 +1,13 @@
 """Configuration from the environment (CONTRACT.md section 1) and the health check."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError
 
 from config.env import database_from_url, env_bool, env_list, secret_key
+from tests.config.processes import manage
 
-ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "Zq8rT2vWx9yB4nM7pL1sD6fG0hJ5kA3cE" + "uIoPaSdFgHjKl"
-
-
-def manage(*args, **env) -> subprocess.CompletedProcess:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
-    }
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
