@@ -31,10 +31,8 @@ SUPERSEDED = "The answers changed while the file was being prepared; a newer exp
 def prepare(export_id: int) -> str:
     """Write a pending export's file and mark it ready; returns its status. An export that
     is gone (its campaign deleted) or finished already (by an earlier run) is left alone."""
-    export = AnswerExport.objects.select_related("campaign__maturity_model").filter(
-        pk=export_id, status=PENDING
-    )
-    export = export.first()
+    pending = AnswerExport.objects.filter(pk=export_id, status=PENDING)
+    export = pending.select_related("campaign__maturity_model").first()
     if export is None:
         return "gone"
     if not still_current(export):

@@ -5,9 +5,9 @@ results page and the PDF; anyone else signed in gets 404, so a campaign's existe
 not revealed. The raw exports (the results document here, the answers in export_views.py)
 are for consultants and superusers only: an executive, who may see the campaign anyway,
 gets 403 (a plain "not for you") rather than a 404 that would pretend the campaign is not
-there. A campaign may show its results to executives
-only once a consultant has reviewed them: until then its executives get a "being
-reviewed" page (status 200) in place of the results page and the PDF.
+there. A campaign may show its results to executives only once a consultant has reviewed
+them: until then its executives get a "being reviewed" page (status 200) in place of the
+results page and the PDF.
 """
 
 from django.contrib.auth.decorators import login_required
