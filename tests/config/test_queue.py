@@ -68,7 +68,6 @@ def test_a_worker_prepares_a_large_answer_export_through_redis(
     assert waiting.status_code == 202
     assert served.status_code == 200
     assert b"".join(served.streaming_content).decode() == exports.answers_csv(campaign)
-    served.close()
 
 
 @pytest.mark.redis
