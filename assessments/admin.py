@@ -2,7 +2,7 @@
 
 Everything here is limited to the organizations the user consults (admin_access); the
 work itself is done by the services (assessments.services, assessments.invitations,
-reports.exports), as the commands do it.
+reports.exports, reports.export_jobs), as the commands do it.
 """
 
 from django.contrib import admin, messages
@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.crypto import salted_hmac
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 from assessments import invitations as invitation_service
@@ -43,16 +43,10 @@ from assessments.repeat import RepeatError, free_repeat_name, repeat_campaign
 from assessments.responses_file import ResponsesFileError
 from assessments.services import import_responses
 from models_catalog.admin import counted
-from reports import exports
+from reports import export_jobs, exports
+from reports.models import AnswerExport
 
 CONSULTANT = Membership.Role.CONSULTANT
-ANSWER_EXPORTS = {
-    "csv": (exports.answers_csv, "text/csv; charset=utf-8"),
-    "xlsx": (
-        exports.answers_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-}
 
 
 def plural(count: int, word: str) -> str:
@@ -421,14 +415,20 @@ class CampaignAdmin(
         campaign = self.one_campaign(request, queryset, "to export its answers")
         if campaign is None:
             return None
-        write, content_type = ANSWER_EXPORTS[extension]
         try:
-            content = write(campaign)
+            queued = export_jobs.goes_through_the_queue(campaign=campaign, kind=extension)
         except exports.TooManyRowsError as error:
             messages.error(request, f"{capfirst(str(error))}.")
             return None
+        if queued:
+            export = export_jobs.answer_export_for(
+                campaign=campaign, kind=extension, requested_by=request.user
+            )
+            report_queued_export(request, campaign, export)
+            return None
+        write, content_type, _ = exports.ANSWER_FILES[extension]
         return attachment(
-            content,
+            write(campaign),
             filename=f"campaign-{campaign.pk}-answers.{extension}",
             content_type=content_type,
         )
@@ -444,6 +444,24 @@ class CampaignAdmin(
     @admin.action(description="Send reminders", permissions=["change"])
     def send_reminders(self, request, queryset):
         send_reminders(request, Invitation.objects.filter(campaign__in=queryset))
+
+
+def report_queued_export(request, campaign: Campaign, export: AnswerExport):
+    """Where a large export is: the link is the download's own address, which waits for
+    the file and then serves it."""
+    link = reverse(f"reports:answers_{export.kind}", args=[campaign.pk])
+    what = f"The answers of {campaign.name} ({export.get_kind_display()})"
+    if export.status == AnswerExport.Status.FAILED:
+        text = '{} could not be prepared: {} <a href="{}">Try again</a>.'
+        messages.error(request, format_html(text, what, export.error, link))
+    elif export.status == AnswerExport.Status.READY:
+        text = '{} are ready: <a href="{}">download them</a>.'
+        messages.success(request, format_html(text, what, link))
+    else:
+        text = (
+            '{} are being prepared: <a href="{}">this link</a> downloads them once they are ready.'
+        )
+        messages.info(request, format_html(text, what, link))
 
 
 def invitation_links_csv(invitations) -> HttpResponse:

@@ -7,7 +7,7 @@ import plotly
 from csp.constants import NONE, SELF
 from dotenv import load_dotenv
 
-from config.env import database_from_url, env_bool, env_list, secret_key
+from config.env import database_from_url, env_bool, env_int, env_list, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
@@ -125,10 +125,26 @@ STATICFILES_DIRS = [
 # Rendered reports; on several app servers, point this at shared storage.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Prepared answer exports hold every answer: kept apart from MEDIA_ROOT, so that no URL
+# publishes them; the export routes check who asks, then stream the file. On several app
+# servers, point this at a volume or a private bucket they all share.
+ANSWER_EXPORTS_ROOT = Path(os.environ.get("ANSWER_EXPORTS_ROOT", BASE_DIR / "answer-exports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "answer_exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": ANSWER_EXPORTS_ROOT,
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Answer exports up to this many answers are built in the request; larger ones on the
+# queue, and an export still pending after EXPORT_RETRY_AFTER seconds is queued again.
+EXPORT_INLINE_MAX_ANSWERS = env_int("EXPORT_INLINE_MAX_ANSWERS", 50_000)
+EXPORT_RETRY_AFTER = env_int("EXPORT_RETRY_AFTER", 600, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

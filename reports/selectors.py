@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -89,6 +90,15 @@ def campaign_and_export_right(user, campaign_id: int) -> tuple[Campaign, bool]:
     visible = campaigns_visible_to(user).annotate(viewer_consults=consults_for(user))
     campaign = get_object_or_404(visible, pk=campaign_id)
     return campaign, campaign.viewer_consults
+
+
+def exportable_campaign(user, campaign_id: int) -> Campaign:
+    """The campaign if the user may export its raw material; 403 for those who may only
+    see its results (executives), 404 for everyone else."""
+    campaign, can_export = campaign_and_export_right(user, campaign_id)
+    if not can_export:
+        raise PermissionDenied("Answer exports are for the organization's consultants.")
+    return campaign
 
 
 # --- The report's shape -------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Queue task for the PDF gap report, which takes seconds to render."""
+"""Queue tasks for the PDF gap report and large answer exports, which take seconds to
+minutes to build."""
 
 from celery import shared_task
 from django.core.files.base import ContentFile
@@ -6,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from assessments.models import Campaign
+from reports import export_files
 from reports.pdf import render_report_pdf
 
 
@@ -16,3 +18,9 @@ def render_report_file(campaign_id: int) -> str:
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     name = f"reports/campaign-{campaign.pk}-{stamp}.pdf"
     return default_storage.save(name, ContentFile(render_report_pdf(campaign)))
+
+
+@shared_task
+def prepare_answer_export(export_id: int) -> str:
+    """Write a queued answer export to storage (reports/export_files.py); returns its status."""
+    return export_files.prepare(export_id)

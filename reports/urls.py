@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import action_views, discussion_views, views
+from reports import action_views, discussion_views, export_views, views
 
 app_name = "reports"
 
@@ -12,22 +12,17 @@ urlpatterns = [
     path(f"{campaign}discussion/", discussion_views.discussion_page, name="discussion"),
     path(
         f"{campaign}answers.csv",
-        views.export_download,
-        {"export": "answers_csv"},
+        export_views.answers_download,
+        {"kind": "csv"},
         name="answers_csv",
     ),
     path(
         f"{campaign}answers.xlsx",
-        views.export_download,
-        {"export": "answers_xlsx"},
+        export_views.answers_download,
+        {"kind": "xlsx"},
         name="answers_xlsx",
     ),
-    path(
-        f"{campaign}results.json",
-        views.export_download,
-        {"export": "results_json"},
-        name="results_json",
-    ),
+    path(f"{campaign}results.json", views.results_json, name="results_json"),
     path(f"{campaign}actions/", action_views.action_plan_page, name="actions"),
     path(f"{campaign}actions/start/", action_views.start_from_gaps, name="actions_start"),
     path(f"{campaign}actions/<int:action_id>/", action_views.change_action, name="action_change"),

@@ -2,18 +2,17 @@
 
 Who sees what: the organization's executives and consultants and superusers see the
 results page and the PDF; anyone else signed in gets 404, so a campaign's existence is
-not revealed. The raw exports are for consultants and superusers only: an executive, who
-may see the campaign anyway, gets 403 (a plain "not for you") rather than a 404 that
-would pretend the campaign is not there. A campaign may show its results to executives
-only once a consultant has reviewed them: until then its executives get a "being
-reviewed" page (status 200) in place of the results page and the PDF.
+not revealed. The raw exports (the results document here, the answers in export_views.py)
+are for consultants and superusers only: an executive, who may see the campaign anyway,
+gets 403 (a plain "not for you") rather than a 404 that would pretend the campaign is not
+there. A campaign may show its results to executives only once a consultant has reviewed
+them: until then its executives get a "being reviewed" page (status 200) in place of the
+results page and the PDF.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils.text import capfirst, slugify
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from assessments.review import results_held_for_review
@@ -46,37 +45,12 @@ def report_pdf(request, campaign_id: int):
     )
 
 
-# What each export route serves: how to build it, its content type, its file name's end.
-EXPORTS = {
-    "answers_csv": (exports.answers_csv, "text/csv; charset=utf-8", "answers.csv"),
-    "answers_xlsx": (
-        exports.answers_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "answers.xlsx",
-    ),
-    "results_json": (exports.results_json, "application/json", "results.json"),
-}
-
-
 @login_required
 @require_safe
-def export_download(request, campaign_id: int, export: str):
-    campaign, can_export = selectors.campaign_and_export_right(request.user, campaign_id)
-    if not can_export:
-        raise PermissionDenied("Answer exports are for the organization's consultants.")
-    build, content_type, suffix = EXPORTS[export]
-    try:
-        content = build(campaign)
-    except exports.TooManyRowsError as error:
-        context = {
-            "error_code": 413,
-            "error_title": "Too many answers for one spreadsheet",
-            "error_text": f"{capfirst(str(error))}.",
-        }
-        return render(request, "error_page.html", context, status=413)
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    return attachment(content, content_type, download_name(campaign, suffix))
+def results_json(request, campaign_id: int):
+    campaign = selectors.exportable_campaign(request.user, campaign_id)
+    content = exports.results_json(campaign).encode("utf-8")
+    return attachment(content, "application/json", download_name(campaign, "results.json"))
 
 
 def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

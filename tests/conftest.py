@@ -37,6 +37,18 @@ def outsider(db):
     return MembershipFactory(role="executive").user
 
 
+@pytest.fixture(autouse=True, scope="session")
+def answer_export_storage(tmp_path_factory):
+    """Prepared answer exports go to a directory of the test run, not the repository's."""
+    from django.core.files.storage import FileSystemStorage
+
+    from reports.models import AnswerExport
+
+    storage = FileSystemStorage(location=tmp_path_factory.mktemp("answer-exports"))
+    AnswerExport._meta.get_field("file").storage = storage
+    return storage
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: rolled-back ids may be used again."""

@@ -277,3 +277,17 @@ def wide_model(areas: int):
         for n in range(1, areas + 1)
     ]
     return import_document(document)
+
+
+class AnswerExportFactory(factory.django.DjangoModelFactory):
+    """A prepared answer export of the campaign's answers as they are, its file stored."""
+
+    class Meta:
+        model = "reports.AnswerExport"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = "csv"
+    answers_version = factory.SelfAttribute("campaign.answers_version")
+    anonymity_minimum = factory.SelfAttribute("campaign.anonymity_minimum")
+    status = "ready"
+    file = factory.django.FileField(filename="answers.csv", data=b"respondent\n")

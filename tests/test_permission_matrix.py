@@ -45,6 +45,8 @@ ADMIN_INDEX = "admin-index"
 RESULTS_PAGE = (SIGN_IN, SIGN_IN, 200, 404, 404, 404, 200, 200, 404, 200)
 # Raw answers: for the consultants; the organization's executives get 403.
 CONSULTANTS_EXPORT = (SIGN_IN, SIGN_IN, 403, 404, 404, 404, 403, 200, 404, 200)
+# The same, for a campaign whose answers are prepared on the queue: 202 while they are.
+QUEUED_EXPORT = (SIGN_IN, SIGN_IN, 403, 404, 404, 404, 403, 202, 404, 202)
 # The admin (CONTRACT.md section 3): consultants and superusers. Signed out, the admin's
 # sign-in page; signed in without access, 403: an executive, a member without a role, a
 # user without any membership, a staff flag without a consultant membership.
@@ -65,6 +67,8 @@ MATRIX = {
     "discussion agenda": RESULTS_PAGE,
     "answers csv": CONSULTANTS_EXPORT,
     "answers xlsx": CONSULTANTS_EXPORT,
+    "answers csv on the queue": QUEUED_EXPORT,
+    "answers xlsx on the queue": QUEUED_EXPORT,
     "results json": CONSULTANTS_EXPORT,
     "action plan": RESULTS_PAGE,
     "action plan csv": RESULTS_PAGE,
@@ -132,6 +136,8 @@ def world(campaign, monkeypatch):
         "discussion agenda": f"{base}discussion/",
         "answers csv": f"{base}answers.csv",
         "answers xlsx": f"{base}answers.xlsx",
+        "answers csv on the queue": f"{base}answers.csv",
+        "answers xlsx on the queue": f"{base}answers.xlsx",
         "results json": f"{base}results.json",
         "action plan": f"{base}actions/",
         "action plan csv": f"{base}actions.csv",
@@ -178,8 +184,10 @@ def outcome(response) -> int | str:
 
 @pytest.mark.parametrize("page", MATRIX)
 @pytest.mark.parametrize("visitor", VISITORS)
-def test_each_visitor_gets_what_the_matrix_says(world, page, visitor):
+def test_each_visitor_gets_what_the_matrix_says(world, page, visitor, settings):
     people, pages = world
+    if page.endswith("on the queue"):
+        settings.EXPORT_INLINE_MAX_ANSWERS = 0
     client = Client()
     if visitor in people:
         client.force_login(people[visitor])

@@ -16,6 +16,7 @@ from assessments.models import Answer, Campaign, Invitation, Response
 from models_catalog.models import MaturityModel
 from models_catalog.services import create_new_version, retire
 from reports import exports
+from reports.models import AnswerExport
 from tests.factories import (
     CampaignFactory,
     InvitationFactory,
@@ -458,3 +459,77 @@ def test_a_campaign_whose_dates_are_set_keeps_them_through_the_form(consulting, 
     assert response.status_code == 302
     saved = Campaign.objects.get(pk=campaign.pk)
     assert (saved.opens_at, saved.closes_at) == (campaign.opens_at, campaign.closes_at)
+
+
+@override_settings(EXPORT_INLINE_MAX_ANSWERS=1)
+@pytest.mark.parametrize(("extension", "label"), [("csv", "CSV"), ("xlsx", "Excel")])
+def test_exporting_a_large_campaign_says_it_is_being_prepared_and_links_the_download(
+    consulting, consultant, campaign, extension, label
+):
+    respond(campaign, {"cr-1": 3, "cr-2": 1})
+
+    response = action(consulting, f"export_answers_{extension}", campaign, follow=True)
+
+    assert "Content-Disposition" not in response
+    url = reverse(f"reports:answers_{extension}", args=[campaign.pk])
+    assert messages_of(response) == [
+        f"The answers of {campaign.name} ({label}) are being prepared: "
+        f'<a href="{url}">this link</a> downloads them once they are ready.'
+    ]
+    export = AnswerExport.objects.get()
+    assert (export.kind, export.status, export.requested_by) == (extension, "pending", consultant)
+
+
+@override_settings(EXPORT_INLINE_MAX_ANSWERS=1)
+def test_a_large_export_already_prepared_is_linked_as_ready(
+    consulting, campaign, django_capture_on_commit_callbacks
+):
+    respond(campaign, {"cr-1": 3, "cr-2": 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        action(consulting, "export_answers_csv", campaign, follow=True)
+
+    response = action(consulting, "export_answers_csv", campaign, follow=True)
+
+    url = reverse("reports:answers_csv", args=[campaign.pk])
+    assert messages_of(response) == [
+        f'The answers of {campaign.name} (CSV) are ready: <a href="{url}">download them</a>.'
+    ]
+
+
+@override_settings(EXPORT_INLINE_MAX_ANSWERS=1)
+def test_a_large_export_that_failed_says_why_and_offers_to_try_again(
+    consulting, campaign, monkeypatch, django_capture_on_commit_callbacks
+):
+    respond(campaign, {"cr-1": 3, "cr-2": 1})
+
+    def disk_full(rows, out):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(exports, "write_answers_csv", disk_full)
+    with django_capture_on_commit_callbacks(execute=True):
+        action(consulting, "export_answers_csv", campaign, follow=True)
+
+    failed = action(consulting, "export_answers_csv", campaign, follow=True)
+    again = action(consulting, "export_answers_csv", campaign, follow=True)
+
+    url = reverse("reports:answers_csv", args=[campaign.pk])
+    assert messages_of(failed) == [
+        f"The answers of {campaign.name} (CSV) could not be prepared: The file could not be "
+        f'written or stored (No space left on device). <a href="{url}">Try again</a>.'
+    ]
+    assert "are being prepared" in messages_of(again)[0]
+
+
+@override_settings(EXPORT_INLINE_MAX_ANSWERS=1)
+def test_a_large_xlsx_beyond_one_sheet_is_refused_before_anything_is_queued(
+    consulting, campaign, monkeypatch
+):
+    respond(campaign, {"cr-1": 3, "cr-2": 1})
+    monkeypatch.setattr(exports, "SHEET_ROWS", 2)
+
+    response = action(consulting, "export_answers_xlsx", campaign, follow=True)
+
+    assert messages_of(response) == [
+        "2 rows do not fit one spreadsheet sheet (at most 1): download the CSV instead."
+    ]
+    assert not AnswerExport.objects.exists()

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Answer, Campaign, Invitation, Organization, Response
-from tests.factories import InvitationFactory, respond
+from reports.models import AnswerExport
+from tests.factories import AnswerExportFactory, InvitationFactory, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,40 @@ def test_deleting_selected_campaigns_counts_them_too(client, superuser, campaign
 
     assert page.status_code == 200
     assert summary(page) == {"campaigns": 1, "invitations": 2, "responses": 2, "answers": 4}
+
+
+def test_deleting_a_campaign_deletes_its_prepared_exports_and_their_files(
+    client, superuser, campaign, django_capture_on_commit_callbacks
+):
+    answered(campaign, 2)
+    prepared = [
+        AnswerExportFactory(campaign=campaign),
+        AnswerExportFactory(campaign=campaign, kind="xlsx", status="failed", file=""),
+    ]
+    elsewhere = AnswerExportFactory()
+    client.force_login(superuser)
+    url = reverse("admin:assessments_campaign_delete", args=[campaign.pk])
+
+    page = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"post": "yes"})
+
+    assert summary(page)["answer exports"] == 2
+    assert list(AnswerExport.objects.all()) == [elsewhere]
+    storage = elsewhere.file.storage
+    assert not storage.exists(prepared[0].file.name)
+    assert storage.exists(elsewhere.file.name)
+
+
+def test_deleting_an_organization_deletes_its_campaigns_prepared_files(
+    client, superuser, campaign, django_capture_on_commit_callbacks
+):
+    prepared = AnswerExportFactory(campaign=campaign)
+    client.force_login(superuser)
+    url = reverse("admin:assessments_organization_delete", args=[campaign.organization_id])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"post": "yes"})
+
+    assert not AnswerExport.objects.exists()
+    assert not prepared.file.storage.exists(prepared.file.name)

@@ -1,11 +1,15 @@
 """Slow work goes through a real queue when a broker is configured (issue 9)."""
 
 import socket
+import time
 
 import pytest
+from django.urls import reverse
 
 from assessments.models import Invitation
 from assessments.tasks import send_invitation_emails
+from reports import exports
+from reports.models import AnswerExport
 from reports.tasks import render_report_file
 from tests.factories import InvitationFactory, respond
 
@@ -43,6 +47,27 @@ def test_a_worker_renders_the_pdf_report_through_redis(
     respond(campaign, {"cr-1": 3, "cr-2": 2, "mo-1": 4})
     stored = render_report_file.delay(campaign.pk).get(timeout=180)
     assert (tmp_path / stored).read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_prepares_a_large_answer_export_through_redis(
+    worker_on_redis, campaign, consultant, client, settings
+):
+    settings.EXPORT_INLINE_MAX_ANSWERS = 2
+    respond(campaign, {"cr-1": 3, "cr-2": 2, "mo-1": 4})
+    client.force_login(consultant)
+    url = reverse("reports:answers_csv", args=[campaign.pk])
+
+    waiting = client.get(url)
+    deadline = time.monotonic() + 60
+    while AnswerExport.objects.get().status == "pending" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    served = client.get(url)
+
+    assert waiting.status_code == 202
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content).decode() == exports.answers_csv(campaign)
 
 
 @pytest.mark.redis

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError
 
-from config.env import database_from_url, env_bool, env_list, secret_key
+from config.env import database_from_url, env_bool, env_int, env_list, secret_key
 from tests.config.processes import manage
 
 STRONG_KEY = "k3y-" + "Zq8rT2vWx9yB4nM7pL1sD6fG0hJ5kA3cE" + "uIoPaSdFgHjKl"
@@ -27,6 +27,44 @@ def test_a_yes_no_variable_with_another_word_names_the_variable(monkeypatch):
 def test_allowed_hosts_are_comma_separated(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "example.org, www.example.org,")
     assert env_list("DJANGO_ALLOWED_HOSTS", "") == ["example.org", "www.example.org"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("120000", 120_000), (" 5 ", 5), ("50_000", 50_000)])
+def test_a_number_variable_reads_whole_numbers(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_NUMBER", raw)
+    assert env_int("SOME_NUMBER", 7) == expected
+
+
+@pytest.mark.parametrize("raw", [None, "", "  "])
+def test_a_number_variable_unset_or_empty_takes_its_default(monkeypatch, raw):
+    monkeypatch.delenv("SOME_NUMBER", raising=False)
+    if raw is not None:
+        monkeypatch.setenv("SOME_NUMBER", raw)
+    assert env_int("SOME_NUMBER", 7) == 7
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("lots", "EXPORT_INLINE_MAX_ANSWERS='lots' is not a whole number"),
+        ("2.5", "EXPORT_INLINE_MAX_ANSWERS='2.5' is not a whole number"),
+        ("-1", "EXPORT_INLINE_MAX_ANSWERS='-1' is below 0"),
+    ],
+)
+def test_a_number_variable_with_another_value_names_the_variable(monkeypatch, raw, message):
+    monkeypatch.setenv("EXPORT_INLINE_MAX_ANSWERS", raw)
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_int("EXPORT_INLINE_MAX_ANSWERS", 50_000)
+    assert str(refused.value) == message
+
+
+def test_a_bad_export_threshold_stops_manage_py_with_one_line():
+    result = manage("check", DJANGO_DEBUG="1", EXPORT_INLINE_MAX_ANSWERS="many")
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "configuration error: EXPORT_INLINE_MAX_ANSWERS='many' is not a whole number"
+    ]
 
 
 def test_a_postgres_url_becomes_a_postgres_database():

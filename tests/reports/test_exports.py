@@ -7,8 +7,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.results import campaign_results, results_document
+from models_catalog.outline import load_outline
 from reports import exports
-from tests.factories import UnitFactory, answer, respond
+from tests.factories import ResponseFactory, UnitFactory, answer, respond
 from tests.reports.conftest import results_document_of
 
 HEADER = [
@@ -189,3 +190,59 @@ def test_answers_that_fill_one_sheet_exactly_are_exported(varied_campaign, monke
     monkeypatch.setattr(exports, "SHEET_ROWS", 15)
 
     assert len(xlsx_rows(varied_campaign)) == 15
+
+
+# Rows streamed for exports prepared on the queue (reports/export_files.py)
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_rows_read_a_few_respondents_at_a_time_are_the_rows_read_at_once(
+    varied_campaign, anonymous
+):
+    varied_campaign.anonymous = anonymous
+    varied_campaign.save()
+    ResponseFactory(campaign=varied_campaign)  # no answers: in neither
+
+    streamed = list(exports.streamed_answer_rows(varied_campaign, respondents_per_query=4))
+
+    assert streamed == exports.answer_rows(varied_campaign)
+    assert len(streamed) == 14
+
+
+def test_streamed_rows_read_answers_once_per_batch_of_respondents(
+    varied_campaign, django_assert_num_queries
+):
+    load_outline(varied_campaign.maturity_model)
+
+    # The respondents, then the answers of six respondents four at a time.
+    with django_assert_num_queries(3):
+        list(exports.streamed_answer_rows(varied_campaign, respondents_per_query=4))
+
+
+def test_files_written_row_by_row_are_the_files_built_in_memory(varied_campaign, tmp_path):
+    rows = exports.streamed_answer_rows
+    with open(tmp_path / "answers.csv", "w", encoding="utf-8", newline="") as out:
+        exports.write_answers_csv(rows(varied_campaign), out)
+    with open(tmp_path / "answers.xlsx", "wb") as out:
+        exports.write_answers_xlsx(rows(varied_campaign), out, workdir=str(tmp_path))
+
+    assert (tmp_path / "answers.csv").read_text("utf-8") == exports.answers_csv(varied_campaign)
+    written = load_workbook(tmp_path / "answers.xlsx")["Answers"]
+    built = load_workbook(io.BytesIO(exports.answers_xlsx(varied_campaign)))["Answers"]
+    assert list(written.iter_rows(values_only=True)) == list(built.iter_rows(values_only=True))
+    assert written.auto_filter.ref == built.auto_filter.ref == "A1:I15"
+    assert written.freeze_panes == "A2"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["answers.csv", "answers.xlsx"]
+
+
+def test_a_workbook_written_row_by_row_stops_at_the_row_a_sheet_cannot_hold(
+    varied_campaign, monkeypatch
+):
+    monkeypatch.setattr(exports, "SHEET_ROWS", 3)
+
+    with pytest.raises(exports.TooManyRowsError) as refused:
+        exports.write_answers_xlsx(exports.streamed_answer_rows(varied_campaign), io.BytesIO())
+
+    assert str(refused.value) == (
+        "more than 2 rows do not fit one spreadsheet sheet: download the CSV instead"
+    )
