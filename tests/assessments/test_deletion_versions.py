@@ -1,12 +1,12 @@
-"""Deleting invitations and responses raises their campaign's versions once a deletion,
-and not at all when the campaign itself goes (assessments/signals.py)."""
+"""Deleting invitations, responses and units raises their campaigns' versions once a
+deletion, and not at all when the campaign itself goes (assessments/signals.py)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Campaign, Invitation, Response
-from tests.factories import CampaignFactory, InvitationFactory, respond
+from tests.factories import CampaignFactory, InvitationFactory, UnitFactory, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,8 @@ def versions(campaign) -> tuple[int, int]:
 
 def campaign_updates(queries) -> list[str]:
     table = Campaign._meta.db_table
-    return [q["sql"] for q in queries if q["sql"].startswith(f"UPDATE {table}")]
+    # Raw statements name the table bare, the ORM's quote it.
+    return [q["sql"] for q in queries if q["sql"].replace('"', "").startswith(f"UPDATE {table}")]
 
 
 def test_one_invitation_deleted_raises_its_campaigns_invitation_version(campaign):
@@ -68,8 +69,9 @@ def test_a_second_deletion_raises_the_versions_again(campaign):
 
 @pytest.mark.parametrize("start", ["campaign", "campaigns", "organization"])
 def test_deleting_a_campaign_or_its_organization_updates_no_campaign(campaign, start):
+    units = UnitFactory.create_batch(2, organization=campaign.organization)
     for index in range(3):
-        response = respond(campaign, {"cr-1": index})
+        response = respond(campaign, {"cr-1": index}, unit=units[index % 2])
         response.invitation = InvitationFactory(campaign=campaign)
         response.save()
 
@@ -94,3 +96,27 @@ def test_deleting_one_campaign_leaves_the_versions_of_another_alone(campaign):
     campaign.delete()
 
     assert versions(other) == before
+
+
+def test_units_deleted_at_once_raise_each_campaign_of_their_organization_once(campaign):
+    other = CampaignFactory(organization=campaign.organization)
+    elsewhere = CampaignFactory()
+    UnitFactory.create_batch(3, organization=campaign.organization)
+    before = versions(campaign), versions(other), versions(elsewhere)
+
+    with CaptureQueriesContext(connection) as queries:
+        campaign.organization.units.all().delete()
+
+    assert len(campaign_updates(queries)) == 1
+    (answers, invitations), (other_answers, other_invitations), untouched = before
+    assert versions(campaign) == (answers + 1, invitations + 1)
+    assert versions(other) == (other_answers + 1, other_invitations + 1)
+    assert versions(elsewhere) == untouched
+
+
+def test_a_new_unit_raises_no_version(campaign):
+    before = versions(campaign)
+
+    UnitFactory(organization=campaign.organization)
+
+    assert versions(campaign) == before

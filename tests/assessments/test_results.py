@@ -281,3 +281,30 @@ def test_results_follow_an_edit_of_a_version_the_campaign_left_and_came_back_to(
     after = printed_document(campaign, capsys)["levels"][1]["process_areas"][0]
     assert (before["name"], before["threshold"]) == ("Customer requirements", 0.5)
     assert (after["name"], after["threshold"]) == ("What customers need", 0.9)
+
+
+def unit_names(campaign) -> list[str]:
+    campaign.refresh_from_db()
+    return [group.name for group in breakdown(campaign_results(campaign), "unit")]
+
+
+def test_a_renamed_unit_shows_under_its_new_name_at_once(answered_campaign):
+    answered_campaign.anonymity_minimum = 1
+    answered_campaign.save()
+    assert unit_names(answered_campaign) == ["Ops", "Sales"]
+    sales = answered_campaign.organization.units.get(name="Sales")
+
+    sales.name = "Sales and service"
+    sales.save()
+
+    assert unit_names(answered_campaign) == ["Ops", "Sales and service"]
+
+
+def test_a_deleted_units_people_leave_the_unit_breakdown_at_once(answered_campaign):
+    answered_campaign.anonymity_minimum = 1
+    answered_campaign.save()
+    assert unit_names(answered_campaign) == ["Ops", "Sales"]
+
+    answered_campaign.organization.units.get(name="Ops").delete()
+
+    assert unit_names(answered_campaign) == ["Sales"]
