@@ -11,7 +11,7 @@ class Command(BaseCommand):
         try:
             loaded = load_shipped_models()
         except ModelFileError as error:
-            raise CommandError(f"shipped model: {error}") from None
+            raise CommandError(str(error)) from None
         for maturity_model, changed in loaded:
             state = "loaded" if changed else "unchanged"
             self.stdout.write(f"{maturity_model.slug} {maturity_model.version} {state}")
