@@ -7,6 +7,7 @@ views all call these, so each rule lives in one place.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -176,18 +177,32 @@ def check_not_answered_yet(campaign: Campaign, rows: list[AnswerRow], outline):
         raise ResponsesFileError(errors)
 
 
-@transaction.atomic
-def add_member(
-    *, username: str, organization_name: str, role: str, password: str | None = None
-) -> Membership:
-    """Give a user (created when missing) a role in an organization."""
+def check_member(*, username: str, organization_name: str, role: str) -> Organization:
+    """Everything `add_member` checks before it writes; the command asks it before prompting
+    for a password, so that its error names the real problem. Returns the organization."""
     if role not in Membership.Role.values:
         raise CampaignError(f"role {role!r} is not one of: {', '.join(Membership.Role.values)}")
     organization = Organization.objects.filter(name=organization_name).first()
     if organization is None:
         raise CampaignError(f"organization {organization_name!r} does not exist")
     user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(username=username)
+    if not user_model.objects.filter(username=username).exists():
+        try:
+            # The rules of the username field: a user the sign-in page would refuse is
+            # not created.
+            user_model._meta.get_field(user_model.USERNAME_FIELD).clean(username, None)
+        except ValidationError as error:
+            raise CampaignError(f"username {username!r}: {' '.join(error.messages)}") from None
+    return organization
+
+
+@transaction.atomic
+def add_member(
+    *, username: str, organization_name: str, role: str, password: str | None = None
+) -> Membership:
+    """Give a user (created when missing) a role in an organization."""
+    organization = check_member(username=username, organization_name=organization_name, role=role)
+    user, created = get_user_model().objects.get_or_create(username=username)
     if created or password:
         if password:
             user.set_password(password)

@@ -1,9 +1,13 @@
+import sys
 from getpass import getpass
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Membership
-from assessments.services import CampaignError, add_member
+from assessments.services import CampaignError, add_member, check_member
+
+NO_PASSWORD = "no password given (use --password or a terminal)"
 
 
 class Command(BaseCommand):
@@ -15,16 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Membership.Role.values)
         parser.add_argument("--password", default=None)
 
-    def handle(self, *args, username: str, **options):
+    def handle(self, *args, username: str, organization: str, role: str, **options):
         password = options["password"]
-        if password is None and not self.user_exists(username):
-            password = self.prompt_password()
+        if password == "":
+            raise CommandError("the password must not be empty")
         try:
+            # Checked before the prompt: without a terminal the prompt fails, and its error
+            # would hide a missing organization.
+            check_member(username=username, organization_name=organization, role=role)
+            if password is None and not self.user_exists(username):
+                password = self.prompt_password()
             membership = add_member(
-                username=username,
-                organization_name=options["organization"],
-                role=options["role"],
-                password=password,
+                username=username, organization_name=organization, role=role, password=password
             )
         except CampaignError as error:
             raise CommandError(str(error)) from None
@@ -34,15 +40,16 @@ class Command(BaseCommand):
         )
 
     def user_exists(self, username: str) -> bool:
-        from django.contrib.auth import get_user_model
-
         return get_user_model().objects.filter(username=username).exists()
 
     def prompt_password(self) -> str:
+        # Without a terminal, getpass warns over several lines and then reads nothing.
+        if not sys.stdin.isatty():
+            raise CommandError(NO_PASSWORD)
         try:
             password = getpass("Password: ")
         except (EOFError, KeyboardInterrupt):
-            raise CommandError("no password given (use --password or a terminal)") from None
+            raise CommandError(NO_PASSWORD) from None
         if not password:
             raise CommandError("the password must not be empty")
         return password
