@@ -2,15 +2,16 @@ import sys
 from getpass import getpass
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.models import Membership
 from assessments.services import CampaignError, add_member, check_member
+from config.commands import ProductCommand
 
 NO_PASSWORD = "no password given (use --password or a terminal)"
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Give a user (created when missing) a role in an organization."
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from assessments.invitations import InvitationError, create_invitations, invitation_url
 from assessments.models import Campaign
 from assessments.services import units_by_name
+from config.commands import ProductCommand
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = (
         "Create N invitation links for a campaign and print each absolute URL on its own line "
         "(base URL from the SITE_URL setting)."

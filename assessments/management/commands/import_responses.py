@@ -1,14 +1,15 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from assessments.responses_file import ResponsesFileError
 from assessments.services import CampaignError, find_or_create_campaign, import_responses
+from config.commands import ProductCommand
 from models_catalog.selectors import UnknownModelError
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Import answers (CSV) into a campaign; prints the campaign's id on the last line."
 
     def add_arguments(self, parser):

@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from assessments.demo import LOGINS, ORGANIZATION, load_demo
+from config.commands import ProductCommand
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Load the demo organization with a campaign and answers on each shipped model."
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from config.commands import ProductCommand
 from models_catalog.file_format import ModelFileError
 from models_catalog.services import import_model_file
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Import a maturity model file (JSON); prints SLUG VERSION."
 
     def add_arguments(self, parser):

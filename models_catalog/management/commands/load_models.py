@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from config.commands import ProductCommand
 from models_catalog.file_format import ModelFileError
 from models_catalog.services import load_shipped_models
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Load or update the three shipped maturity models (idempotent)."
 
     def handle(self, *args, **options):

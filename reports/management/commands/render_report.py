@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.selectors import campaign_for_results
+from config.commands import ProductCommand
 from reports.pdf import render_report_pdf
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Write a campaign's PDF gap report."
 
     def add_arguments(self, parser):
