@@ -3,12 +3,16 @@ line on stderr and a non-zero exit, never a usage block or a traceback, and the 
 is left exactly as it was."""
 
 import io
+import json
 import sqlite3
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 
+from models_catalog.services import load_shipped_models
 from tests.config.processes import manage
+from tests.factories import model_document
 
 BAD_TEXT = "Soci\udce9t\udce9"  # "Société" typed on a Latin-1 terminal
 
@@ -184,3 +188,46 @@ def test_output_that_cannot_be_written_is_a_one_line_error(db):
         CommandError, match=r"^cannot write the output \(No space left on device\)$"
     ):
         call_command("export_model", "cx-journey", stdout=FullDisk())
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+# What each command writes when it succeeds, next to the conftest's campaign (small model).
+WRITING_COMMANDS = {
+    "load_models": (),
+    "import_model": ("{folder}/model.json",),
+    "import_responses": (
+        "{folder}/answers.csv",
+        "--model=small-model",
+        "--organization=Initech",
+        "--campaign=2026",
+    ),
+    "create_invitations": ("{campaign}", "--count=3", "--unit=Sales"),
+    "add_member": (
+        "ada",
+        "--organization={organization}",
+        "--role=consultant",
+        "--password=a-long-pass-2026",
+    ),
+    "load_demo": (),
+}
+
+
+@pytest.mark.parametrize("command", WRITING_COMMANDS)
+def test_a_command_whose_output_cannot_be_written_changes_nothing(campaign, tmp_path, command):
+    (tmp_path / "model.json").write_text(json.dumps(model_document(slug="another-model")))
+    (tmp_path / "answers.csv").write_text("respondent,question,value,unit\nr-1,cr-1,3,Sales\n")
+    if command == "load_demo":
+        load_shipped_models()
+    before = row_counts()
+    args = [
+        arg.format(folder=tmp_path, campaign=campaign.pk, organization=campaign.organization.name)
+        for arg in WRITING_COMMANDS[command]
+    ]
+
+    with pytest.raises(CommandError, match="^cannot write the output"):
+        call_command(command, *args, stdout=FullDisk())
+
+    assert row_counts() == before

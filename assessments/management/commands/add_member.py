@@ -3,6 +3,7 @@ from getpass import getpass
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from assessments.models import Membership
 from assessments.services import CampaignError, add_member, check_member
@@ -30,15 +31,18 @@ class Command(ProductCommand):
             check_member(username=username, organization_name=organization, role=role)
             if password is None and not self.user_exists(username):
                 password = self.prompt_password()
-            membership = add_member(
-                username=username, organization_name=organization, role=role, password=password
-            )
+            # The report is part of the transaction (config/commands.py); the prompt is
+            # not, or it would hold SQLite's write lock while someone types.
+            with transaction.atomic():
+                membership = add_member(
+                    username=username, organization_name=organization, role=role, password=password
+                )
+                self.stdout.write(
+                    f"{membership.user.username} is {membership.get_role_display().lower()} of "
+                    f"{membership.organization.name}"
+                )
         except CampaignError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(
-            f"{membership.user.username} is {membership.get_role_display().lower()} of "
-            f"{membership.organization.name}"
-        )
 
     def user_exists(self, username: str) -> bool:
         return get_user_model().objects.filter(username=username).exists()

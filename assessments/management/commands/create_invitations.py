@@ -32,14 +32,15 @@ class Command(ProductCommand):
         if campaign is None:
             raise CommandError(f"campaign {campaign_id} does not exist")
         try:
-            # One transaction: a unit created for links that then fail is not left behind.
+            # One transaction, the links printed included (config/commands.py): a unit
+            # created for links that then fail is not left behind, nor links nobody saw.
             with transaction.atomic():
                 unit_of_links = None
                 if unit is not None:
                     name = unit.strip()
                     unit_of_links = units_by_name(campaign.organization, {name})[name]
                 invitations = create_invitations(campaign=campaign, count=count, unit=unit_of_links)
+                for invitation in invitations:
+                    self.stdout.write(invitation_url(invitation))
         except InvitationError as error:
             raise CommandError(str(error)) from None
-        for invitation in invitations:
-            self.stdout.write(invitation_url(invitation))

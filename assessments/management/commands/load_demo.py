@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db import transaction
 
 from assessments.demo import LOGINS, ORGANIZATION, load_demo
 from config.commands import ProductCommand
@@ -14,8 +15,10 @@ class Command(ProductCommand):
 
     def handle(self, *args, print_logins: bool = False, **options):
         if not print_logins:
-            campaigns = load_demo()
-            self.stdout.write(f"{ORGANIZATION}: {len(campaigns)} campaigns ready")
+            # The report is part of the transaction (config/commands.py).
+            with transaction.atomic():
+                campaigns = load_demo()
+                self.stdout.write(f"{ORGANIZATION}: {len(campaigns)} campaigns ready")
             return
         self.stdout.write("  Demo sign-ins (user / password):")
         for login in LOGINS:

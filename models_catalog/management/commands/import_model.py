@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from config.commands import ProductCommand
 from models_catalog.file_format import ModelFileError
@@ -19,7 +20,9 @@ class Command(ProductCommand):
         except OSError as error:
             raise CommandError(f"{file}: cannot read the file ({error.strerror})") from None
         try:
-            maturity_model, _ = import_model_file(text)
+            # The report is part of the transaction (config/commands.py).
+            with transaction.atomic():
+                maturity_model, _ = import_model_file(text)
+                self.stdout.write(f"{maturity_model.slug} {maturity_model.version}")
         except ModelFileError as error:
             raise CommandError(f"{file}: {error}") from None
-        self.stdout.write(f"{maturity_model.slug} {maturity_model.version}")

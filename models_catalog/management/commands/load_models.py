@@ -1,4 +1,5 @@
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from config.commands import ProductCommand
 from models_catalog.file_format import ModelFileError
@@ -10,9 +11,10 @@ class Command(ProductCommand):
 
     def handle(self, *args, **options):
         try:
-            loaded = load_shipped_models()
+            # The report is part of the transaction (config/commands.py).
+            with transaction.atomic():
+                for maturity_model, changed in load_shipped_models():
+                    state = "loaded" if changed else "unchanged"
+                    self.stdout.write(f"{maturity_model.slug} {maturity_model.version} {state}")
         except ModelFileError as error:
             raise CommandError(str(error)) from None
-        for maturity_model, changed in loaded:
-            state = "loaded" if changed else "unchanged"
-            self.stdout.write(f"{maturity_model.slug} {maturity_model.version} {state}")
