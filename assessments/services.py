@@ -45,6 +45,16 @@ def check_target_level(maturity_model, target_level: int | None):
         )
 
 
+def check_name_length(name: str, model, what: str):
+    """A name longer than its column is refused, never cut: PostgreSQL would refuse it
+    with a database error and SQLite would store it whole."""
+    limit = model._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise CampaignError(
+            f"the {what} name is {len(name)} characters long; at most {limit} are allowed"
+        )
+
+
 @transaction.atomic
 def find_or_create_campaign(
     *,
@@ -57,6 +67,8 @@ def find_or_create_campaign(
     """The named campaign, created with its organization when missing."""
     if not organization_name.strip() or not campaign_name.strip():
         raise CampaignError("organization and campaign names must not be empty")
+    check_name_length(organization_name.strip(), Organization, "organization")
+    check_name_length(campaign_name.strip(), Campaign, "campaign")
     organization, _ = Organization.objects.get_or_create(name=organization_name.strip())
     campaign = (
         Campaign.objects.select_related("maturity_model")
@@ -111,6 +123,8 @@ def import_responses(*, campaign: Campaign, data: bytes | str) -> ImportSummary:
 def units_by_name(organization: Organization, names: set[str]) -> dict[str, Unit]:
     existing = {unit.name: unit for unit in Unit.objects.filter(organization=organization)}
     missing = sorted(names - set(existing))
+    for name in missing:
+        check_name_length(name, Unit, "unit")
     Unit.objects.bulk_create(Unit(organization=organization, name=name) for name in missing)
     if missing:
         existing = {unit.name: unit for unit in Unit.objects.filter(organization=organization)}

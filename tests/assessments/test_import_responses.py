@@ -362,6 +362,39 @@ def test_an_unknown_model_or_target_level_is_a_clear_error(maturity_model, tmp_p
     assert not Organization.objects.exists()
 
 
+@pytest.mark.parametrize("option", ["--organization", "--campaign"])
+def test_a_name_longer_than_its_column_is_refused_on_every_database(
+    maturity_model, tmp_path, option
+):
+    names = {"--organization": "Acme", "--campaign": "2026 H2", option: "n" * 201}
+    what = option.removeprefix("--")
+
+    with pytest.raises(
+        CommandError, match=f"^the {what} name is 201 characters long; at most 200 are allowed$"
+    ):
+        call_command(
+            "import_responses",
+            write(tmp_path, GOOD),
+            "--model=small-model",
+            *(f"{name}={value}" for name, value in names.items()),
+        )
+
+    assert not Organization.objects.exists()
+
+
+def test_names_at_their_column_length_are_stored_whole(maturity_model, tmp_path):
+    call_command(
+        "import_responses",
+        write(tmp_path, GOOD),
+        "--model=small-model",
+        f"--organization={'o' * 200}",
+        f"--campaign={'c' * 200}",
+    )
+
+    assert Campaign.objects.get().name == "c" * 200
+    assert Campaign.objects.get().organization.name == "o" * 200
+
+
 def test_a_missing_file_is_a_one_line_error(maturity_model, tmp_path):
     with pytest.raises(CommandError, match="cannot read the file"):
         call_command(

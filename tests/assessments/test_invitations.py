@@ -254,6 +254,14 @@ class TestCreateInvitationsCommand:
         assert not Invitation.objects.exists()
         assert not Unit.objects.exists()
 
+    def test_a_unit_name_longer_than_its_column_is_refused_on_every_database(self, campaign):
+        with pytest.raises(
+            CommandError, match="^the unit name is 201 characters long; at most 200 are allowed$"
+        ):
+            self.run(campaign.pk, "--count", 1, "--unit", "u" * 201)
+        assert not Invitation.objects.exists()
+        assert not Unit.objects.exists()
+
     def test_an_empty_unit_name_is_refused(self, campaign):
         with pytest.raises(CommandError, match="--unit must not be empty"):
             self.run(campaign.pk, "--count", 1, "--unit", " ")

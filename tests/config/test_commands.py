@@ -92,6 +92,13 @@ BAD_INPUT = {
         "--campaign=New",
         "--target-level=9",
     ),
+    "an organization name too long to store": (
+        "import_responses",
+        "{folder}/no-rows.csv",
+        "--model=cx-journey",
+        f"--organization={'n' * 201}",
+        "--campaign=New",
+    ),
     "an organization name that is not UTF-8": (
         "import_responses",
         "{folder}/no-rows.csv",
@@ -103,6 +110,12 @@ BAD_INPUT = {
     "invitations for a campaign id that is no number": ("create_invitations", "x", "--count=2"),
     "a count that is no number": ("create_invitations", "{campaign}", "--count=many"),
     "a count of none": ("create_invitations", "{campaign}", "--count=0"),
+    "a unit name too long to store": (
+        "create_invitations",
+        "{campaign}",
+        "--count=2",
+        f"--unit={'u' * 201}",
+    ),
     "an unknown role": ("add_member", "bob", "--organization=Acme", "--role=boss"),
     "a member of an unknown organization": (
         "add_member",

@@ -3,7 +3,7 @@ from django.db import transaction
 
 from assessments.invitations import InvitationError, create_invitations, invitation_url
 from assessments.models import Campaign
-from assessments.services import units_by_name
+from assessments.services import CampaignError, units_by_name
 from config.commands import ProductCommand
 
 
@@ -42,5 +42,5 @@ class Command(ProductCommand):
                 invitations = create_invitations(campaign=campaign, count=count, unit=unit_of_links)
                 for invitation in invitations:
                     self.stdout.write(invitation_url(invitation))
-        except InvitationError as error:
+        except (InvitationError, CampaignError) as error:
             raise CommandError(str(error)) from None
