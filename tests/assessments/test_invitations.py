@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.invitations import (
     CSV_COLUMNS,
+    MOST_LINKS,
     InvitationError,
     campaign_progress,
     create_invitations,
@@ -259,6 +260,15 @@ class TestCreateInvitationsCommand:
             CommandError, match="^the unit name is 201 characters long; at most 200 are allowed$"
         ):
             self.run(campaign.pk, "--count", 1, "--unit", "u" * 201)
+        assert not Invitation.objects.exists()
+        assert not Unit.objects.exists()
+
+    @pytest.mark.parametrize("count", [MOST_LINKS + 1, 10**20])
+    def test_more_links_than_the_admin_allows_at_a_time_are_refused(self, campaign, count):
+        with pytest.raises(
+            CommandError, match=f"^at most {MOST_LINKS} links at a time, not {count}$"
+        ):
+            self.run(campaign.pk, "--count", count, "--unit", "Sales")
         assert not Invitation.objects.exists()
         assert not Unit.objects.exists()
 

@@ -110,6 +110,7 @@ BAD_INPUT = {
     "invitations for a campaign id that is no number": ("create_invitations", "x", "--count=2"),
     "a count that is no number": ("create_invitations", "{campaign}", "--count=many"),
     "a count of none": ("create_invitations", "{campaign}", "--count=0"),
+    "a count past any integer": ("create_invitations", "{campaign}", f"--count={10**20}"),
     "a unit name too long to store": (
         "create_invitations",
         "{campaign}",
