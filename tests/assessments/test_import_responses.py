@@ -275,6 +275,21 @@ def test_a_longer_respondent_unit_or_role_is_refused_never_cut(campaign, column)
     assert not Unit.objects.exists()
 
 
+@pytest.mark.parametrize("column", ["respondent", "unit", "role", "comment"])
+def test_a_nul_character_is_refused_on_every_database_naming_its_line(campaign, column):
+    cells = {"respondent": "r-1", "unit": "Sales", "role": "manager", "comment": "fine"}
+    cells[column] = "a\x00b"
+    row = f"{cells['respondent']},cr-1,2,{cells['unit']},{cells['role']},{cells['comment']}\n"
+
+    with pytest.raises(ResponsesFileError) as error:
+        import_responses(campaign=campaign, data=HEADER + row)
+
+    # PostgreSQL refuses NUL in text; SQLite would store it.
+    assert str(error.value) == f"line 2: {column} contains the NUL character"
+    assert not Response.objects.exists()
+    assert not Unit.objects.exists()
+
+
 def test_na_is_refused_when_the_scale_does_not_allow_it(campaign):
     campaign.maturity_model.__class__.objects.filter(pk=campaign.maturity_model_id).update(
         allow_na=False
