@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from models_catalog.services import load_shipped_models
+from models_catalog.services import SHIPPED_DIR, load_shipped_models
 from tests.config.processes import manage
 from tests.factories import model_document
 
@@ -40,8 +40,8 @@ def product(tmp_path_factory) -> dict:
     return {"env": env, "folder": folder, "campaign": created.stdout.split()[-1]}
 
 
-def database_dump(product: dict) -> list[str]:
-    with sqlite3.connect(product["env"]["DATABASE_URL"].removeprefix("sqlite:///")) as db:
+def database_dump(env: dict) -> list[str]:
+    with sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite:///")) as db:
         return list(db.iterdump())
 
 
@@ -148,14 +148,42 @@ BAD_INPUT = {
 
 @pytest.mark.parametrize("command", BAD_INPUT.values(), ids=BAD_INPUT.keys())
 def test_bad_input_is_one_line_on_stderr_and_changes_nothing(product, command):
-    before = database_dump(product)
+    before = database_dump(product["env"])
 
     result = manage(*arguments(product, *command), **product["env"])
 
     assert result.returncode != 0
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
-    assert database_dump(product) == before
+    assert database_dump(product["env"]) == before
+
+
+# An older release's models: the first shipped model edited and unused, the second edited
+# and in use by a campaign, which freezes it.
+OLDER_RELEASE = """
+from models_catalog.models import MaturityModel, Question
+from tests.factories import CampaignFactory
+Question.objects.filter(maturity_model__slug="smart-customer-management").update(weight=3)
+Question.objects.filter(maturity_model__slug="cx-journey").update(weight=2)
+CampaignFactory(maturity_model=MaturityModel.objects.get(slug="cx-journey"))
+"""
+
+
+def test_load_models_refused_by_one_file_is_one_line_naming_it_and_loads_no_other(tmp_path):
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    for command in (["migrate", "--noinput"], ["load_models"], ["shell", "-c", OLDER_RELEASE]):
+        assert manage(*command, **env).returncode == 0
+    before = database_dump(env)
+
+    result = manage("load_models", **env)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"CommandError: {SHIPPED_DIR / 'cx-journey.json'}: version: cx-journey 1.0 is used by "
+        "campaigns and is frozen; give the changed file a new version"
+    ]
+    assert database_dump(env) == before
 
 
 def test_a_mistake_in_the_arguments_names_the_argument_without_the_usage(product):
