@@ -202,8 +202,7 @@ def check_member(*, username: str, organization_name: str, role: str) -> Organiz
     user_model = get_user_model()
     if not user_model.objects.filter(username=username).exists():
         try:
-            # The rules of the username field: a user the sign-in page would refuse is
-            # not created.
+            # The username field's own rules, which the admin's user form applies too.
             user_model._meta.get_field(user_model.USERNAME_FIELD).clean(username, None)
         except ValidationError as error:
             raise CampaignError(f"username {username!r}: {' '.join(error.messages)}") from None

@@ -161,7 +161,7 @@ def test_add_member_refuses_an_unknown_role_before_asking_for_a_password(no_term
         ("", "cannot be blank"),
     ],
 )
-def test_add_member_refuses_a_username_the_sign_in_would_refuse(no_terminal, username, why):
+def test_add_member_refuses_a_username_the_admin_would_refuse(no_terminal, username, why):
     OrganizationFactory(name="Acme")
 
     with pytest.raises(CommandError, match=f"^username {username!r}: .*{why}"):
