@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 
+from assessments.invitations import MOST_LINKS
 from assessments.models import Campaign, Membership, Unit
 from assessments.services import CampaignError, check_target_level
 from models_catalog.forms import UploadForm
@@ -128,7 +129,7 @@ class InvitationRequestForm(forms.Form):
     count = forms.IntegerField(
         label="Number of links",
         min_value=0,
-        max_value=5000,
+        max_value=MOST_LINKS,
         initial=0,
         required=False,
         help_text="Links to hand out yourself, without an e-mail address.",

@@ -24,6 +24,9 @@ from assessments.campaign_versions import invitations_changed
 from assessments.models import Campaign, Invitation, Unit
 
 CSV_COLUMNS = ("email", "unit", "role", "url", "status")
+# Links without an address made at a time, in the admin and by the command alike: a
+# typing slip of a few zeros should not fill the database.
+MOST_LINKS = 5000
 
 
 class InvitationError(ValueError):
@@ -47,6 +50,8 @@ def create_invitations(
     """
     if count < 0:
         raise InvitationError(f"the number of links must be 0 or more, not {count}")
+    if count > MOST_LINKS:
+        raise InvitationError(f"at most {MOST_LINKS} links at a time, not {count}")
     addresses = [address.strip() for address in emails if address.strip()]
     if not count and not addresses:
         raise InvitationError("ask for at least one link: a number of links or e-mail addresses")

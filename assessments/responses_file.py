@@ -148,6 +148,9 @@ def read_row(
     def cell(name: str) -> str:
         index = columns.get(name)
         text = cells[index].strip() if index is not None and index < len(cells) else ""
+        if "\x00" in text:
+            # PostgreSQL refuses NUL in text, where SQLite would store it.
+            raise ValueError(f"{name} contains the NUL character")
         limit = LENGTH_LIMITS.get(name)
         if limit is not None and len(text) > limit:
             raise ValueError(f"{name} is {len(text)} characters long; at most {limit} are allowed")

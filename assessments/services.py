@@ -7,6 +7,7 @@ views all call these, so each rule lives in one place.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,6 +45,16 @@ def check_target_level(maturity_model, target_level: int | None):
         )
 
 
+def check_name_length(name: str, model, what: str):
+    """A name longer than its column is refused, never cut: PostgreSQL would refuse it
+    with a database error and SQLite would store it whole."""
+    limit = model._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise CampaignError(
+            f"the {what} name is {len(name)} characters long; at most {limit} are allowed"
+        )
+
+
 @transaction.atomic
 def find_or_create_campaign(
     *,
@@ -56,6 +67,8 @@ def find_or_create_campaign(
     """The named campaign, created with its organization when missing."""
     if not organization_name.strip() or not campaign_name.strip():
         raise CampaignError("organization and campaign names must not be empty")
+    check_name_length(organization_name.strip(), Organization, "organization")
+    check_name_length(campaign_name.strip(), Campaign, "campaign")
     organization, _ = Organization.objects.get_or_create(name=organization_name.strip())
     campaign = (
         Campaign.objects.select_related("maturity_model")
@@ -110,6 +123,8 @@ def import_responses(*, campaign: Campaign, data: bytes | str) -> ImportSummary:
 def units_by_name(organization: Organization, names: set[str]) -> dict[str, Unit]:
     existing = {unit.name: unit for unit in Unit.objects.filter(organization=organization)}
     missing = sorted(names - set(existing))
+    for name in missing:
+        check_name_length(name, Unit, "unit")
     Unit.objects.bulk_create(Unit(organization=organization, name=name) for name in missing)
     if missing:
         existing = {unit.name: unit for unit in Unit.objects.filter(organization=organization)}
@@ -176,18 +191,31 @@ def check_not_answered_yet(campaign: Campaign, rows: list[AnswerRow], outline):
         raise ResponsesFileError(errors)
 
 
-@transaction.atomic
-def add_member(
-    *, username: str, organization_name: str, role: str, password: str | None = None
-) -> Membership:
-    """Give a user (created when missing) a role in an organization."""
+def check_member(*, username: str, organization_name: str, role: str) -> Organization:
+    """Everything `add_member` checks before it writes; the command asks it before prompting
+    for a password, so that its error names the real problem. Returns the organization."""
     if role not in Membership.Role.values:
         raise CampaignError(f"role {role!r} is not one of: {', '.join(Membership.Role.values)}")
     organization = Organization.objects.filter(name=organization_name).first()
     if organization is None:
         raise CampaignError(f"organization {organization_name!r} does not exist")
     user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(username=username)
+    if not user_model.objects.filter(username=username).exists():
+        try:
+            # The username field's own rules, which the admin's user form applies too.
+            user_model._meta.get_field(user_model.USERNAME_FIELD).clean(username, None)
+        except ValidationError as error:
+            raise CampaignError(f"username {username!r}: {' '.join(error.messages)}") from None
+    return organization
+
+
+@transaction.atomic
+def add_member(
+    *, username: str, organization_name: str, role: str, password: str | None = None
+) -> Membership:
+    """Give a user (created when missing) a role in an organization."""
+    organization = check_member(username=username, organization_name=organization_name, role=role)
+    user, created = get_user_model().objects.get_or_create(username=username)
     if created or password:
         if password:
             user.set_password(password)

@@ -137,11 +137,22 @@ def create_contents(maturity_model: MaturityModel, document: dict):
     )
 
 
+@transaction.atomic
 def load_shipped_models() -> list[tuple[MaturityModel, bool]]:
-    """Load or update the three shipped models; loading them twice changes nothing."""
-    return [
-        import_model_file((SHIPPED_DIR / f"{slug}.json").read_bytes()) for slug in SHIPPED_SLUGS
-    ]
+    """Load or update the three shipped models; loading them twice changes nothing.
+
+    All three or none: a file refused after another was taken leaves the earlier one as
+    it was (CONTRACT.md section 2). The error names the file."""
+    return [load_shipped_file(SHIPPED_DIR / f"{slug}.json") for slug in SHIPPED_SLUGS]
+
+
+def load_shipped_file(path: Path) -> tuple[MaturityModel, bool]:
+    try:
+        return import_model_file(path.read_bytes())
+    except OSError as error:
+        raise ModelFileError(f"{path}: cannot read the file ({error.strerror})") from None
+    except ModelFileError as error:
+        raise ModelFileError(f"{path}: {error}") from None
 
 
 @transaction.atomic

@@ -2,10 +2,10 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from assessments.demo import ORGANIZATION
-from assessments.models import Answer, Campaign, Membership
+from assessments.models import Answer, Campaign, Membership, Organization
 from assessments.results import campaign_results
 from models_catalog.services import load_shipped_models
 
@@ -68,3 +68,15 @@ def test_the_logins_are_printed_for_make_run(demo, capsys):
     output = capsys.readouterr().out
     assert "demo-executive / demo-executive-2026" in output
     assert "demo-consultant / demo-consultant-2026" in output
+
+
+def test_the_demo_without_the_shipped_models_says_to_load_them_first():
+    with pytest.raises(
+        CommandError,
+        match=r"^model smart-customer-management does not exist: load the shipped models "
+        r"first \(load_models\)$",
+    ):
+        call_command("load_demo", verbosity=0)
+
+    assert not Organization.objects.exists()
+    assert not get_user_model().objects.exists()

@@ -275,6 +275,21 @@ def test_a_longer_respondent_unit_or_role_is_refused_never_cut(campaign, column)
     assert not Unit.objects.exists()
 
 
+@pytest.mark.parametrize("column", ["respondent", "unit", "role", "comment"])
+def test_a_nul_character_is_refused_on_every_database_naming_its_line(campaign, column):
+    cells = {"respondent": "r-1", "unit": "Sales", "role": "manager", "comment": "fine"}
+    cells[column] = "a\x00b"
+    row = f"{cells['respondent']},cr-1,2,{cells['unit']},{cells['role']},{cells['comment']}\n"
+
+    with pytest.raises(ResponsesFileError) as error:
+        import_responses(campaign=campaign, data=HEADER + row)
+
+    # PostgreSQL refuses NUL in text; SQLite would store it.
+    assert str(error.value) == f"line 2: {column} contains the NUL character"
+    assert not Response.objects.exists()
+    assert not Unit.objects.exists()
+
+
 def test_na_is_refused_when_the_scale_does_not_allow_it(campaign):
     campaign.maturity_model.__class__.objects.filter(pk=campaign.maturity_model_id).update(
         allow_na=False
@@ -360,6 +375,39 @@ def test_an_unknown_model_or_target_level_is_a_clear_error(maturity_model, tmp_p
     with pytest.raises(CommandError, match="target level 9 is not a level"):
         run_import(tmp_path, GOOD, "--target-level", "9")
     assert not Organization.objects.exists()
+
+
+@pytest.mark.parametrize("option", ["--organization", "--campaign"])
+def test_a_name_longer_than_its_column_is_refused_on_every_database(
+    maturity_model, tmp_path, option
+):
+    names = {"--organization": "Acme", "--campaign": "2026 H2", option: "n" * 201}
+    what = option.removeprefix("--")
+
+    with pytest.raises(
+        CommandError, match=f"^the {what} name is 201 characters long; at most 200 are allowed$"
+    ):
+        call_command(
+            "import_responses",
+            write(tmp_path, GOOD),
+            "--model=small-model",
+            *(f"{name}={value}" for name, value in names.items()),
+        )
+
+    assert not Organization.objects.exists()
+
+
+def test_names_at_their_column_length_are_stored_whole(maturity_model, tmp_path):
+    call_command(
+        "import_responses",
+        write(tmp_path, GOOD),
+        "--model=small-model",
+        f"--organization={'o' * 200}",
+        f"--campaign={'c' * 200}",
+    )
+
+    assert Campaign.objects.get().name == "c" * 200
+    assert Campaign.objects.get().organization.name == "o" * 200
 
 
 def test_a_missing_file_is_a_one_line_error(maturity_model, tmp_path):

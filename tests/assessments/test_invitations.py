@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.invitations import (
     CSV_COLUMNS,
+    MOST_LINKS,
     InvitationError,
     campaign_progress,
     create_invitations,
@@ -250,6 +251,23 @@ class TestCreateInvitationsCommand:
     @pytest.mark.parametrize("count", [0, -2])
     def test_fewer_than_one_link_is_refused(self, campaign, count):
         with pytest.raises(CommandError, match=f"at least 1, not {count}"):
+            self.run(campaign.pk, "--count", count, "--unit", "Sales")
+        assert not Invitation.objects.exists()
+        assert not Unit.objects.exists()
+
+    def test_a_unit_name_longer_than_its_column_is_refused_on_every_database(self, campaign):
+        with pytest.raises(
+            CommandError, match="^the unit name is 201 characters long; at most 200 are allowed$"
+        ):
+            self.run(campaign.pk, "--count", 1, "--unit", "u" * 201)
+        assert not Invitation.objects.exists()
+        assert not Unit.objects.exists()
+
+    @pytest.mark.parametrize("count", [MOST_LINKS + 1, 10**20])
+    def test_more_links_than_the_admin_allows_at_a_time_are_refused(self, campaign, count):
+        with pytest.raises(
+            CommandError, match=f"^at most {MOST_LINKS} links at a time, not {count}$"
+        ):
             self.run(campaign.pk, "--count", count, "--unit", "Sales")
         assert not Invitation.objects.exists()
         assert not Unit.objects.exists()

@@ -5,12 +5,16 @@ pages, the organization page's members inline, an organization deleted), the sta
 follows, so a former consultant no longer reaches the admin. Superusers keep their flag.
 """
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from assessments.management.commands import add_member as add_member_command
 from assessments.models import Membership, Organization
+from tests.config.processes import manage
 from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
@@ -29,9 +33,7 @@ def is_staff(user) -> bool:
 
 
 def add_member(username: str, organization: Organization, role: str, **options) -> str:
-    from io import StringIO
-
-    out = StringIO()
+    out = io.StringIO()
     call_command(
         "add_member", username, organization=organization.name, role=role, stdout=out, **options
     )
@@ -123,6 +125,107 @@ def test_add_member_never_creates_the_organization_nor_the_user():
         )
     assert not Organization.objects.filter(name="Nowhere").exists()
     assert not User.objects.filter(username="bob").exists()
+
+
+@pytest.fixture
+def no_terminal(monkeypatch):
+    """A run without a terminal: asking for a password fails the test."""
+
+    def ask(prompt):
+        pytest.fail("add_member asked for a password")
+
+    monkeypatch.setattr(add_member_command, "getpass", ask)
+
+
+def test_add_member_names_a_missing_organization_before_asking_for_a_password(no_terminal):
+    with pytest.raises(CommandError, match="^organization 'Nowhere' does not exist$"):
+        call_command("add_member", "bob", organization="Nowhere", role="executive")
+
+    assert not User.objects.filter(username="bob").exists()
+
+
+def test_add_member_refuses_an_unknown_role_before_asking_for_a_password(no_terminal):
+    OrganizationFactory(name="Acme")
+
+    with pytest.raises(CommandError, match="invalid choice: 'boss'"):
+        call_command("add_member", "bob", organization="Acme", role="boss")
+
+    assert not User.objects.filter(username="bob").exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "why"),
+    [
+        ("bob smith", "Enter a valid username"),
+        ("b" * 151, "at most 150 characters"),
+        ("", "cannot be blank"),
+    ],
+)
+def test_add_member_refuses_a_username_the_admin_would_refuse(no_terminal, username, why):
+    OrganizationFactory(name="Acme")
+
+    with pytest.raises(CommandError, match=f"^username {username!r}: .*{why}"):
+        call_command("add_member", username, organization="Acme", role="executive")
+
+    assert not User.objects.exists()
+
+
+def test_add_member_refuses_an_empty_password_for_a_new_user():
+    OrganizationFactory(name="Acme")
+
+    with pytest.raises(CommandError, match="^the password must not be empty$"):
+        call_command("add_member", "bob", organization="Acme", role="executive", password="")
+
+    assert not User.objects.filter(username="bob").exists()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_add_member_asks_for_the_password_of_a_new_user_once_the_rest_is_checked(monkeypatch):
+    OrganizationFactory(name="Acme")
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr(add_member_command, "getpass", lambda prompt: "a-long-pass-2026")
+
+    call_command("add_member", "bob", organization="Acme", role="executive", stdout=io.StringIO())
+
+    assert User.objects.get(username="bob").check_password("a-long-pass-2026")
+
+
+@pytest.fixture
+def own_database(tmp_path) -> dict[str, str]:
+    """A migrated SQLite file for commands run in a child process, with the organization
+    Acme."""
+    database = {"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    assert manage("migrate", "--noinput", **database).returncode == 0
+    created = manage(
+        "shell",
+        "-c",
+        "from tests.factories import OrganizationFactory; OrganizationFactory(name='Acme')",
+        **database,
+    )
+    assert created.returncode == 0, created.stderr
+    return database
+
+
+def test_without_a_terminal_add_member_names_the_missing_organization_in_one_line(own_database):
+    result = manage(
+        "add_member", "bob", "--organization=Nowhere", "--role=executive", **own_database
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["CommandError: organization 'Nowhere' does not exist"]
+
+
+def test_without_a_terminal_add_member_asks_for_the_password_option_in_one_line(own_database):
+    result = manage("add_member", "bob", "--organization=Acme", "--role=executive", **own_database)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "CommandError: no password given (use --password or a terminal)"
+    ]
 
 
 def test_the_membership_returned_carries_the_users_new_flag():

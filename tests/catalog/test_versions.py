@@ -1,6 +1,8 @@
 """Versions: frozen once used, copied to edit, newest published version by default."""
 
+import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -61,21 +63,74 @@ def test_reimporting_a_used_version_with_changes_is_refused():
     assert maturity_model.name == "Small test model"
 
 
+def ship_changed_files(tmp_path, monkeypatch, **changes):
+    """The shipped files as a later release might ship them: `changes` maps a slug (with _
+    for -) to a function that edits its document."""
+    for slug in SHIPPED_SLUGS:
+        document = json.loads((SHIPPED_DIR / f"{slug}.json").read_text())
+        changes.get(slug.replace("-", "_"), lambda document: None)(document)
+        (tmp_path / f"{slug}.json").write_text(json.dumps(document))
+    monkeypatch.setattr(services, "SHIPPED_DIR", tmp_path)
+
+
+def reweigh_a_question(document: dict):
+    document["levels"][1]["process_areas"][0]["questions"][0]["weight"] = 5
+
+
+def test_load_models_says_what_it_loaded_and_then_that_nothing_changed():
+    first, second = io.StringIO(), io.StringIO()
+
+    call_command("load_models", stdout=first)
+    call_command("load_models", stdout=second)
+
+    assert first.getvalue().splitlines() == [f"{slug} 1.0 loaded" for slug in SHIPPED_SLUGS]
+    assert second.getvalue().splitlines() == [f"{slug} 1.0 unchanged" for slug in SHIPPED_SLUGS]
+
+
 def test_load_models_refuses_a_changed_shipped_file_over_a_version_in_use(tmp_path, monkeypatch):
     call_command("load_models", verbosity=0)
     used = resolve_model("cx-journey")
     CampaignFactory(maturity_model=used)
-    for slug in SHIPPED_SLUGS:
-        document = json.loads((SHIPPED_DIR / f"{slug}.json").read_text())
-        if slug == "cx-journey":
-            document["levels"][1]["process_areas"][0]["questions"][0]["weight"] = 5
-        (tmp_path / f"{slug}.json").write_text(json.dumps(document))
-    monkeypatch.setattr(services, "SHIPPED_DIR", tmp_path)
+    ship_changed_files(tmp_path, monkeypatch, cx_journey=reweigh_a_question)
 
-    with pytest.raises(CommandError, match=f"cx-journey {used.version} is used by campaigns"):
+    with pytest.raises(
+        CommandError,
+        match=rf"^{re.escape(str(tmp_path / 'cx-journey.json'))}: version: cx-journey "
+        rf"{used.version} is used by campaigns and is frozen",
+    ):
         call_command("load_models", verbosity=0)
 
     assert export_document(MaturityModel.objects.get(pk=used.pk)) == export_document(used)
+
+
+def test_load_models_loads_no_file_when_a_later_one_is_refused(tmp_path, monkeypatch):
+    call_command("load_models", verbosity=0)
+    CampaignFactory(maturity_model=resolve_model("cx-journey"))
+    unused = resolve_model("smart-customer-management")
+
+    def rename(document: dict):
+        document["name"] = "Renamed in a later release"
+
+    ship_changed_files(
+        tmp_path, monkeypatch, smart_customer_management=rename, cx_journey=reweigh_a_question
+    )
+
+    with pytest.raises(CommandError, match="cx-journey"):
+        call_command("load_models", verbosity=0)
+
+    # The first file alone would be taken (its version is in no campaign), but not this time.
+    assert MaturityModel.objects.get(pk=unused.pk).name == unused.name
+
+
+def test_load_models_names_a_shipped_file_it_cannot_read(tmp_path, monkeypatch):
+    ship_changed_files(tmp_path, monkeypatch)
+    (tmp_path / "cx-journey.json").unlink()
+
+    missing = re.escape(str(tmp_path / "cx-journey.json"))
+    with pytest.raises(CommandError, match=rf"^{missing}: cannot read the file \(No such file"):
+        call_command("load_models", verbosity=0)
+
+    assert not MaturityModel.objects.exists()
 
 
 def test_reimporting_a_used_version_unchanged_is_a_no_op():

@@ -19,11 +19,15 @@ def environment(**env: str) -> dict[str, str]:
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run a command as a user's script would: without a terminal, so that a command that
+    would prompt fails at once instead of waiting for an answer."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=environment(**env),
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=120,
+        start_new_session=True,
     )

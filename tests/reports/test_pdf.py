@@ -170,10 +170,22 @@ def test_render_report_refuses_an_unknown_campaign_in_one_line(db, tmp_path, cap
     assert not out.exists()
 
 
-@pytest.mark.parametrize("place", ["missing-folder/report.pdf", "."])
-def test_render_report_refuses_an_unwritable_out_path(campaign, tmp_path, place):
-    with pytest.raises(CommandError, match="cannot write"):
-        call_command("render_report", str(campaign.pk), "--out", str(tmp_path / place))
+@pytest.mark.parametrize(
+    ("place", "why"),
+    [
+        ("missing-folder/report.pdf", "the folder {tmp_path}/missing-folder does not exist"),
+        ("a-file/report.pdf", "{tmp_path}/a-file is not a folder"),
+        (".", "it is a folder"),
+    ],
+)
+def test_render_report_says_why_it_cannot_write_the_out_path(campaign, tmp_path, place, why):
+    (tmp_path / "a-file").write_text("")
+    out = tmp_path / place
+
+    with pytest.raises(CommandError) as refused:
+        call_command("render_report", str(campaign.pk), "--out", str(out))
+
+    assert str(refused.value) == f"cannot write {out}: {why.format(tmp_path=tmp_path)}"
 
 
 def test_render_report_says_why_the_pdf_could_not_be_written(

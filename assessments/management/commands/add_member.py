@@ -1,12 +1,18 @@
+import sys
 from getpass import getpass
 
-from django.core.management.base import BaseCommand, CommandError
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from django.db import transaction
 
 from assessments.models import Membership
-from assessments.services import CampaignError, add_member
+from assessments.services import CampaignError, add_member, check_member
+from config.commands import ProductCommand
+
+NO_PASSWORD = "no password given (use --password or a terminal)"
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Give a user (created when missing) a role in an organization."
 
     def add_arguments(self, parser):
@@ -15,34 +21,40 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Membership.Role.values)
         parser.add_argument("--password", default=None)
 
-    def handle(self, *args, username: str, **options):
+    def handle(self, *args, username: str, organization: str, role: str, **options):
         password = options["password"]
-        if password is None and not self.user_exists(username):
-            password = self.prompt_password()
+        if password == "":
+            raise CommandError("the password must not be empty")
         try:
-            membership = add_member(
-                username=username,
-                organization_name=options["organization"],
-                role=options["role"],
-                password=password,
-            )
+            # Checked before the prompt: without a terminal the prompt fails, and its error
+            # would hide a missing organization.
+            check_member(username=username, organization_name=organization, role=role)
+            if password is None and not self.user_exists(username):
+                password = self.prompt_password()
+            # The report is part of the transaction (config/commands.py); the prompt is
+            # not, or it would hold SQLite's write lock while someone types.
+            with transaction.atomic():
+                membership = add_member(
+                    username=username, organization_name=organization, role=role, password=password
+                )
+                self.stdout.write(
+                    f"{membership.user.username} is {membership.get_role_display().lower()} of "
+                    f"{membership.organization.name}"
+                )
         except CampaignError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(
-            f"{membership.user.username} is {membership.get_role_display().lower()} of "
-            f"{membership.organization.name}"
-        )
 
     def user_exists(self, username: str) -> bool:
-        from django.contrib.auth import get_user_model
-
         return get_user_model().objects.filter(username=username).exists()
 
     def prompt_password(self) -> str:
+        # Without a terminal, getpass warns over several lines and then reads nothing.
+        if not sys.stdin.isatty():
+            raise CommandError(NO_PASSWORD)
         try:
             password = getpass("Password: ")
         except (EOFError, KeyboardInterrupt):
-            raise CommandError("no password given (use --password or a terminal)") from None
+            raise CommandError(NO_PASSWORD) from None
         if not password:
             raise CommandError("the password must not be empty")
         return password

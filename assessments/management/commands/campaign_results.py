@@ -1,12 +1,13 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.results import campaign_results, results_document
 from assessments.selectors import campaign_for_results
+from config.commands import ProductCommand
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Print a campaign's results document (JSON)."
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from assessments.invitations import InvitationError, create_invitations, invitation_url
 from assessments.models import Campaign
-from assessments.services import units_by_name
+from assessments.services import CampaignError, units_by_name
+from config.commands import ProductCommand
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = (
         "Create N invitation links for a campaign and print each absolute URL on its own line "
         "(base URL from the SITE_URL setting)."
@@ -31,14 +32,15 @@ class Command(BaseCommand):
         if campaign is None:
             raise CommandError(f"campaign {campaign_id} does not exist")
         try:
-            # One transaction: a unit created for links that then fail is not left behind.
+            # One transaction, the links printed included (config/commands.py): a unit
+            # created for links that then fail is not left behind, nor links nobody saw.
             with transaction.atomic():
                 unit_of_links = None
                 if unit is not None:
                     name = unit.strip()
                     unit_of_links = units_by_name(campaign.organization, {name})[name]
                 invitations = create_invitations(campaign=campaign, count=count, unit=unit_of_links)
-        except InvitationError as error:
+                for invitation in invitations:
+                    self.stdout.write(invitation_url(invitation))
+        except (InvitationError, CampaignError) as error:
             raise CommandError(str(error)) from None
-        for invitation in invitations:
-            self.stdout.write(invitation_url(invitation))

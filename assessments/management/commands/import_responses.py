@@ -1,14 +1,21 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from assessments.models import Campaign
 from assessments.responses_file import ResponsesFileError
-from assessments.services import CampaignError, find_or_create_campaign, import_responses
+from assessments.services import (
+    CampaignError,
+    ImportSummary,
+    find_or_create_campaign,
+    import_responses,
+)
+from config.commands import ProductCommand
 from models_catalog.selectors import UnknownModelError
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Import answers (CSV) into a campaign; prints the campaign's id on the last line."
 
     def add_arguments(self, parser):
@@ -25,7 +32,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: cannot read the file ({error.strerror})") from None
         try:
-            # One transaction: a refused file leaves no new organization or campaign behind.
+            # One transaction, the report included (config/commands.py): a refused file
+            # leaves no new organization or campaign behind.
             with transaction.atomic():
                 campaign = find_or_create_campaign(
                     organization_name=options["organization"],
@@ -35,10 +43,13 @@ class Command(BaseCommand):
                     target_level=options["target_level"],
                 )
                 summary = import_responses(campaign=campaign, data=data)
+                self.report(summary, campaign)
         except ResponsesFileError as error:
             raise CommandError(f"{file}: {error}") from None
         except (CampaignError, UnknownModelError) as error:
             raise CommandError(str(error)) from None
+
+    def report(self, summary: ImportSummary, campaign: Campaign):
         if summary.answers:
             self.stdout.write(
                 f"imported {summary.answers} answers from {summary.respondents} respondents"

@@ -1,12 +1,13 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from config.commands import ProductCommand
 from models_catalog.export import export_document
 from models_catalog.selectors import UnknownModelError, resolve_model
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Print a maturity model file (JSON) to stdout."
 
     def add_arguments(self, parser):

@@ -1,12 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.db import transaction
 
+from config.commands import ProductCommand
 from models_catalog.file_format import ModelFileError
 from models_catalog.services import import_model_file
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Import a maturity model file (JSON); prints SLUG VERSION."
 
     def add_arguments(self, parser):
@@ -18,7 +20,9 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: cannot read the file ({error.strerror})") from None
         try:
-            maturity_model, _ = import_model_file(text)
+            # The report is part of the transaction (config/commands.py).
+            with transaction.atomic():
+                maturity_model, _ = import_model_file(text)
+                self.stdout.write(f"{maturity_model.slug} {maturity_model.version}")
         except ModelFileError as error:
             raise CommandError(f"{file}: {error}") from None
-        self.stdout.write(f"{maturity_model.slug} {maturity_model.version}")

@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessments.selectors import campaign_for_results
+from config.commands import ProductCommand
 from reports.pdf import render_report_pdf
 
 
-class Command(BaseCommand):
+class Command(ProductCommand):
     help = "Write a campaign's PDF gap report."
 
     def add_arguments(self, parser):
@@ -18,11 +19,19 @@ class Command(BaseCommand):
         if campaign is None:
             raise CommandError(f"campaign {campaign_id} does not exist")
         # Checked before rendering, which takes seconds, and again when writing.
-        if out.is_dir() or not out.parent.is_dir():
-            raise CommandError(f"cannot write {out}: no such file location")
+        check_out_path(out)
         pdf = render_report_pdf(campaign)
         try:
             out.write_bytes(pdf)
         except OSError as error:
             raise CommandError(f"cannot write {out}: {error.strerror or error}") from None
         self.stdout.write(str(out))
+
+
+def check_out_path(out: Path):
+    if out.is_dir():
+        raise CommandError(f"cannot write {out}: it is a folder")
+    if not out.parent.exists():
+        raise CommandError(f"cannot write {out}: the folder {out.parent} does not exist")
+    if not out.parent.is_dir():
+        raise CommandError(f"cannot write {out}: {out.parent} is not a folder")

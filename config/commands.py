@@ -1,0 +1,70 @@
+"""What every command of the product promises (CONTRACT.md section 2): bad input is one
+line on stderr and a non-zero exit, never a usage block or a traceback.
+
+The product's commands subclass `ProductCommand` rather than Django's `BaseCommand`.
+Each keeps its own transaction around what it writes and what it prints about it: a
+command whose output cannot be written fails and leaves the database as it was, while a
+command that only reads holds no transaction (on SQLite that would hold the write lock,
+config/env.py) while it renders.
+"""
+
+import sys
+
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    OutputWrapper,
+)
+
+
+class OneLineParser(CommandParser):
+    def parse_args(self, args=None, namespace=None):
+        options = super().parse_args(args, namespace)
+        for action in self._actions:
+            value = getattr(options, action.dest, None)
+            if isinstance(value, str) and not is_unicode(value):
+                # Bytes of another encoding on the command line (a Latin-1 terminal)
+                # arrive as lone surrogates, which no database stores.
+                name = "/".join(action.option_strings) or action.dest
+                self.error(f"argument {name}: {value!r} is not UTF-8 text")
+        return options
+
+    def error(self, message):
+        if self.called_from_command_line:
+            # argparse prints the whole usage before the error; --help still shows it.
+            self.exit(2, f"{self.prog}: error: {message}\n")
+        super().error(message)
+
+
+class CheckedOutput(OutputWrapper):
+    """Standard output whose failed write (a full disk, a closed pipe) is the command's
+    error. Each line is flushed, so that it fails inside the command's transaction."""
+
+    def write(self, msg="", style_func=None, ending=None):
+        try:
+            super().write(msg, style_func, ending)
+            self.flush()
+        except OSError as error:
+            raise CommandError(f"cannot write the output ({error.strerror or error})") from None
+
+
+class ProductCommand(BaseCommand):
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Django builds a CommandParser itself and takes no other class.
+        parser.__class__ = OneLineParser
+        return parser
+
+    def execute(self, *args, **options):
+        # Taken out of the options, or Django would wrap it in its own OutputWrapper.
+        self.stdout = CheckedOutput(options.pop("stdout", None) or sys.stdout)
+        return super().execute(*args, **options)
+
+
+def is_unicode(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
