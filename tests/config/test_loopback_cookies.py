@@ -1,7 +1,8 @@
 """Signing in over plain HTTP on loopback (CONTRACT.md section 1, DJANGO_SECURE_SSL_REDIRECT=0).
 
-The suite runs the production settings (DJANGO_DEBUG=0, no SSL redirect): the session and
-CSRF cookies are Secure, except in answer to plain HTTP addressed to a loopback host.
+With DJANGO_DEBUG=0 the session and CSRF cookies are Secure, except in answer to plain
+HTTP addressed to a loopback host. `make test` runs with the Makefile's DJANGO_DEBUG=1,
+so the tests set the cookies Secure as production does.
 """
 
 import http.cookiejar
@@ -22,6 +23,13 @@ from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"  # what tests.factories.UserFactory gives every user
 PUBLIC_HOST = "assess.example.org"
+
+
+@pytest.fixture(autouse=True)
+def production_cookies(settings):
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture
