@@ -16,6 +16,8 @@ from django.core.management.base import (
     CommandParser,
     OutputWrapper,
 )
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 
 
 class OneLineParser(CommandParser):
@@ -59,7 +61,36 @@ class ProductCommand(BaseCommand):
     def execute(self, *args, **options):
         # Taken out of the options, or Django would wrap it in its own OutputWrapper.
         self.stdout = CheckedOutput(options.pop("stdout", None) or sys.stdout)
-        return super().execute(*args, **options)
+        try:
+            return super().execute(*args, **options)
+        except DatabaseError as error:
+            # A database that is down or not migrated: the command's own transaction has
+            # rolled back; say what to do rather than show the driver's traceback.
+            raise CommandError(database_problem(error)) from error
+
+
+def database_problem(error: DatabaseError) -> str:
+    reason = first_line(error)
+    try:
+        pending = unapplied_migrations()
+    except DatabaseError:
+        return f"cannot reach the database ({reason})"
+    if pending:
+        return (
+            f"the database is not set up: {pending} migrations to apply, "
+            f"run python manage.py migrate ({reason})"
+        )
+    return f"the database refused the command ({reason})"
+
+
+def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> int:
+    executor = MigrationExecutor(connections[alias])
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0].strip() if lines else type(error).__name__
 
 
 def is_unicode(text: str) -> bool:

@@ -59,6 +59,7 @@ BAD_INPUT = {
     "an unknown slug to export": ("export_model", "no-such-model"),
     "a slug that is no slug": ("export_model", "Not A Slug!"),
     "an unknown version to export": ("export_model", "cx-journey", "--model-version=9.9"),
+    "an empty version to export": ("export_model", "cx-journey", "--model-version="),
     "export without a slug": ("export_model",),
     "a missing responses file": ("import_responses", "{folder}/missing.csv", *RESPONSES),
     "a binary responses file": ("import_responses", "{folder}/binary.dat", *RESPONSES),
@@ -75,6 +76,14 @@ BAD_INPUT = {
         "{folder}/no-rows.csv",
         "--model=cx-journey",
         "--model-version=9.9",
+        "--organization=Initech",
+        "--campaign=New",
+    ),
+    "an empty version for responses": (
+        "import_responses",
+        "{folder}/no-rows.csv",
+        "--model=cx-journey",
+        "--model-version=",
         "--organization=Initech",
         "--campaign=New",
     ),
@@ -184,6 +193,39 @@ def test_load_models_refused_by_one_file_is_one_line_naming_it_and_loads_no_othe
         "campaigns and is frozen; give the changed file a new version"
     ]
     assert database_dump(env) == before
+
+
+# One command of each kind: reading the catalogue, reading a campaign, writing.
+ON_A_DATABASE_NOT_READY = {
+    "export_model": ("export_model", "cx-journey"),
+    "campaign_results": ("campaign_results", "1", "--json"),
+    "load_models": ("load_models",),
+    "add_member": ("add_member", "bob", "--organization=Acme", "--role=executive"),
+}
+
+
+@pytest.mark.parametrize("command", ON_A_DATABASE_NOT_READY.values(), ids=ON_A_DATABASE_NOT_READY)
+def test_a_database_not_migrated_is_one_line_saying_to_migrate(tmp_path, command):
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+
+    result = manage(*command, **env)
+
+    assert result.returncode == 1
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("CommandError: the database is not set up: ")
+    assert "run python manage.py migrate (no such table: " in result.stderr
+
+
+@pytest.mark.parametrize("command", ON_A_DATABASE_NOT_READY.values(), ids=ON_A_DATABASE_NOT_READY)
+def test_a_database_out_of_reach_is_one_line_saying_so(tmp_path, command):
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}"}
+
+    result = manage(*command, **env)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "CommandError: cannot reach the database (unable to open database file)\n"
+    )
 
 
 def test_a_mistake_in_the_arguments_names_the_argument_without_the_usage(product):
