@@ -9,6 +9,7 @@ config/env.py) while it renders.
 """
 
 import sys
+from argparse import ArgumentTypeError
 
 from django.core.management.base import (
     BaseCommand,
@@ -91,6 +92,14 @@ def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> int:
 def first_line(error: Exception) -> str:
     lines = str(error).strip().splitlines()
     return lines[0].strip() if lines else type(error).__name__
+
+
+def version_name(text: str) -> str:
+    """`--model-version`: an empty one (an unset shell variable, `--model-version "$V"`)
+    must not quietly mean the newest version, which leaving the option out means."""
+    if not text.strip():
+        raise ArgumentTypeError("name a version, or leave the option out for the newest")
+    return text
 
 
 def is_unicode(text: str) -> bool:

@@ -10,13 +10,8 @@ class UnknownModelError(LookupError):
 
 def resolve_model(slug: str, version: str | None = None) -> MaturityModel:
     """The named version, or the newest published one (CONTRACT.md section 2)."""
-    if version == "":
-        # An unset shell variable (`--model-version "$V"`) must not mean "the newest".
-        raise UnknownModelError(
-            f"model {slug}: the version is empty (leave it out for the newest published one)"
-        )
     versions = MaturityModel.objects.filter(slug=slug)
-    if version is not None:
+    if version:
         found = versions.filter(version=version).first()
         if found is None:
             raise UnknownModelError(f"model {slug} has no version {version}")

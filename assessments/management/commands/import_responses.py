@@ -11,7 +11,7 @@ from assessments.services import (
     find_or_create_campaign,
     import_responses,
 )
-from config.commands import ProductCommand
+from config.commands import ProductCommand, version_name
 from models_catalog.selectors import UnknownModelError
 
 
@@ -21,7 +21,7 @@ class Command(ProductCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--model", required=True, help="model slug")
-        parser.add_argument("--model-version", dest="version", default=None)
+        parser.add_argument("--model-version", dest="version", default=None, type=version_name)
         parser.add_argument("--organization", required=True)
         parser.add_argument("--campaign", required=True)
         parser.add_argument("--target-level", type=int, default=None)

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import CommandError
 
-from config.commands import ProductCommand
+from config.commands import ProductCommand, version_name
 from models_catalog.export import export_document
 from models_catalog.selectors import UnknownModelError, resolve_model
 
@@ -12,7 +12,7 @@ class Command(ProductCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
-        parser.add_argument("--model-version", dest="version", default=None)
+        parser.add_argument("--model-version", dest="version", default=None, type=version_name)
 
     def handle(self, *args, slug: str, version: str | None, **options):
         try:
