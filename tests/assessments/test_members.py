@@ -194,6 +194,26 @@ def test_add_member_asks_for_the_password_of_a_new_user_once_the_rest_is_checked
     assert User.objects.get(username="bob").check_password("a-long-pass-2026")
 
 
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("short1", "This password is too short"),
+        ("password123", "This password is too common"),
+        ("84736291057", "This password is entirely numeric"),
+        ("bob-the-member", "The password is too similar to the username"),
+    ],
+)
+def test_add_member_holds_a_typed_password_to_the_sites_rules(monkeypatch, typed, why):
+    OrganizationFactory(name="Acme")
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr(add_member_command, "getpass", lambda prompt: typed)
+
+    with pytest.raises(CommandError, match=f"^password: .*{why}"):
+        call_command("add_member", "bob-the-member", organization="Acme", role="executive")
+
+    assert not User.objects.exists()
+
+
 @pytest.fixture
 def own_database(tmp_path) -> dict[str, str]:
     """A migrated SQLite file for commands run in a child process, with the organization

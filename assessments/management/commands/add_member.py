@@ -2,6 +2,8 @@ import sys
 from getpass import getpass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
 
@@ -30,7 +32,7 @@ class Command(ProductCommand):
             # would hide a missing organization.
             check_member(username=username, organization_name=organization, role=role)
             if password is None and not self.user_exists(username):
-                password = self.prompt_password()
+                password = self.prompt_password(username)
             # The report is part of the transaction (config/commands.py); the prompt is
             # not, or it would hold SQLite's write lock while someone types.
             with transaction.atomic():
@@ -47,7 +49,10 @@ class Command(ProductCommand):
     def user_exists(self, username: str) -> bool:
         return get_user_model().objects.filter(username=username).exists()
 
-    def prompt_password(self) -> str:
+    def prompt_password(self, username: str) -> str:
+        """A password typed at the prompt meets the site's password rules, as Django's
+        `createsuperuser` asks; one given with --password comes from a script and, as there,
+        is taken as it is."""
         # Without a terminal, getpass warns over several lines and then reads nothing.
         if not sys.stdin.isatty():
             raise CommandError(NO_PASSWORD)
@@ -57,4 +62,8 @@ class Command(ProductCommand):
             raise CommandError(NO_PASSWORD) from None
         if not password:
             raise CommandError("the password must not be empty")
+        try:
+            validate_password(password, get_user_model()(username=username))
+        except ValidationError as error:
+            raise CommandError(f"password: {' '.join(error.messages)}") from None
         return password
