@@ -302,6 +302,8 @@ class CampaignAdmin(
                 form.add_error(None, f"{str(error).capitalize()}.")
             else:
                 messages.success(request, f"Created {plural(len(created), 'invitation link')}.")
+                if note := invitation_service.closed_campaign_note(campaign):
+                    messages.warning(request, f"{capfirst(note)}.")
                 return self.form_page(
                     request,
                     campaign,

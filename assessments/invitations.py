@@ -22,6 +22,7 @@ from django.utils import timezone
 from assessments.aggregates import count_of
 from assessments.campaign_versions import invitations_changed
 from assessments.models import Campaign, Invitation, Unit
+from assessments.selectors import CampaignState, campaign_state
 
 CSV_COLUMNS = ("email", "unit", "role", "url", "status")
 # Links without an address made at a time, in the admin and by the command alike: a
@@ -71,6 +72,17 @@ def create_invitations(
     if invitations:
         invitations_changed(campaign.pk)
     return invitations
+
+
+def closed_campaign_note(campaign: Campaign) -> str | None:
+    """Links are made for a closed campaign too (it may be reopened), but whoever made
+    them should know that until then they lead only to a page saying it is closed."""
+    if campaign_state(campaign) != CampaignState.CLOSED:
+        return None
+    return (
+        f"campaign {campaign.name!r} is closed: its links show that it is closed until it "
+        "is reopened"
+    )
 
 
 def new_addresses(campaign: Campaign, addresses: list[str]) -> list[str]:

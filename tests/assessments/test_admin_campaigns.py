@@ -258,6 +258,22 @@ def test_creating_links_for_a_number_of_people_and_addresses(consulting, campaig
     assert messages_of(response) == ["Created 4 invitation links."]
 
 
+@pytest.mark.parametrize(
+    "closing", [{"status": Campaign.Status.CLOSED}, {"closes_at": timezone.now() - timedelta(1)}]
+)
+def test_links_made_for_a_closed_campaign_come_with_a_warning(consulting, campaign, closing):
+    Campaign.objects.filter(pk=campaign.pk).update(**closing)
+
+    response = consulting.post(invitations_url(campaign), {"count": "1", "emails": ""})
+
+    assert campaign.invitations.count() == 1
+    assert messages_of(response) == [
+        "Created 1 invitation link.",
+        f"Campaign {campaign.name!r} is closed: its links show that it is closed until it is "
+        "reopened.",
+    ]
+
+
 def test_asking_for_no_link_is_a_form_error(consulting, campaign):
     response = consulting.post(invitations_url(campaign), {"count": "0", "emails": ""})
 

@@ -3,6 +3,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from assessments.invitations import (
     send_invitations,
     send_reminders,
 )
-from assessments.models import Invitation, Unit
+from assessments.models import Campaign, Invitation, Unit
 from tests.factories import InvitationFactory, ResponseFactory, UnitFactory, respond
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -231,6 +232,21 @@ class TestCreateInvitationsCommand:
         tokens = set(campaign.invitations.values_list("token", flat=True))
         assert {line.removeprefix(f"{site_url}/respond/").rstrip("/") for line in lines} == tokens
         assert all(line.startswith(site_url + "/respond/") for line in lines)
+
+    def test_links_of_an_open_campaign_come_without_a_note(self, campaign, capsys):
+        self.run(campaign.pk, "--count", 1)
+        assert capsys.readouterr().err == ""
+
+    def test_links_of_a_closed_campaign_come_with_a_note_on_stderr(self, campaign, capsys):
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
+
+        lines = self.run(campaign.pk, "--count", 2)
+
+        assert [line.split("/respond/")[0] for line in lines] == [settings.SITE_URL] * 2
+        assert capsys.readouterr().err == (
+            f"note: campaign {campaign.name!r} is closed: its links show that it is closed "
+            "until it is reopened\n"
+        )
 
     def test_the_unit_is_created_in_the_organization_when_missing(self, campaign):
         self.run(campaign.pk, "--count", 2, "--unit", "Field service")

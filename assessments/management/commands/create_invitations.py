@@ -1,7 +1,12 @@
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from assessments.invitations import InvitationError, create_invitations, invitation_url
+from assessments.invitations import (
+    InvitationError,
+    closed_campaign_note,
+    create_invitations,
+    invitation_url,
+)
 from assessments.models import Campaign
 from assessments.services import CampaignError, units_by_name
 from config.commands import ProductCommand
@@ -44,3 +49,7 @@ class Command(ProductCommand):
                     self.stdout.write(invitation_url(invitation))
         except (InvitationError, CampaignError) as error:
             raise CommandError(str(error)) from None
+        note = closed_campaign_note(campaign)
+        if note:
+            # On stderr: standard output holds the links alone, for scripts.
+            self.stderr.write(f"note: {note}")
