@@ -5,6 +5,7 @@ both), which is what keeps the two databases' results the same.
 """
 
 import json
+import statistics
 
 import pytest
 from django.core.management import call_command
@@ -123,6 +124,33 @@ def test_huge_and_tiny_weights_give_the_results_of_ordinary_ones(answered_campai
     assert [result[part] for part in ("levels", "gaps", "achieved_level")] == [
         ordinary[part] for part in ("levels", "gaps", "achieved_level")
     ]
+
+
+def test_a_scale_at_the_ends_of_its_column_scores_on_every_database(capsys):
+    # PostgreSQL multiplied two smallints into a smallint: "smallint out of range" from 182².
+    document = model_document(slug="widest-scale", threshold=0.5)
+    document["scale"]["options"] = [
+        {"value": -32768, "label": "Never"},
+        {"value": 0, "label": "Sometimes"},
+        {"value": 32767, "label": "Always"},
+    ]
+    campaign = CampaignFactory(maturity_model=import_document(document))
+    answers = [32767, -32768, 32767, 0]
+    for value in answers:
+        respond(campaign, {"cr-1": value})
+
+    call_command("campaign_results", str(campaign.pk), "--json")
+
+    area = json.loads(capsys.readouterr().out)["levels"][1]["process_areas"][0]
+    normalized = [(value + 32768) / 65535 for value in answers]
+    assert area["questions"][0] == {
+        "key": "cr-1",
+        "score": round(statistics.mean(normalized), 4),
+        "answers": 4,
+        "na": 0,
+        "stdev": round(statistics.pstdev(normalized), 4),
+    }
+    assert area["status"] == "satisfied"
 
 
 def test_a_campaign_without_answers_has_level_one_and_unrated_gaps(campaign):
