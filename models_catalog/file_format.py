@@ -12,6 +12,7 @@ PostgreSQL would.
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,9 +75,26 @@ class FileShape:
         return {"absent": sorted(self.absent), "null": sorted(self.null)}
 
 
+class JSONObject(dict):
+    """An object of the file, with the first key it gives more than once, if any: the JSON
+    reader keeps the last value of a repeated key, and the file would silently lose the
+    others (two "questions" lists in one area, say)."""
+
+    repeated: str | None = None
+
+
+def read_object(pairs: list[tuple[str, Any]]) -> JSONObject:
+    obj = JSONObject(pairs)
+    if len(obj) < len(pairs):
+        obj.repeated = next(
+            name for name, times in Counter(n for n, _ in pairs).items() if times > 1
+        )
+    return obj
+
+
 def read_model_file(text: str | bytes) -> tuple[dict, FileShape]:
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=read_object)
     except UnicodeDecodeError:
         raise ModelFileError("the file is not UTF-8 text") from None
     except json.JSONDecodeError as error:
@@ -100,6 +118,9 @@ def fail(where: str, why: str):
 def check_keys(obj: Any, where: str, allowed: set[str], required: set[str]):
     if not isinstance(obj, dict):
         fail(where or "the document", "must be an object")
+    repeated = getattr(obj, "repeated", None)
+    if repeated is not None:
+        fail(f"{where}.{repeated}" if where else repeated, "is given more than once")
     unknown = sorted(set(obj) - allowed)
     if unknown:
         fail(f"{where}.{unknown[0]}" if where else unknown[0], "is not a field of the format")

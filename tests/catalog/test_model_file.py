@@ -159,6 +159,42 @@ def test_bytes_that_are_not_utf8_are_refused():
         read_model_file(b"\xff\xfe{")
 
 
+def with_repeated_key(path: str) -> str:
+    """The small model's text with the field at path given a second time, first, as a
+    hand-edited file would (json.dumps cannot write a repeated key)."""
+    text = json.dumps(SMALL_MODEL, indent=1)
+    *parents, name = path.split(".")
+    holder = SMALL_MODEL
+    for part in parents:
+        holder = holder[int(part)] if isinstance(holder, list) else holder[part]
+    field = f"{json.dumps(name)}: {json.dumps(holder[name])}"
+    return text.replace(field, f'{json.dumps(name)}: "the first", {field}', 1)
+
+
+@pytest.mark.parametrize(
+    ("path", "where"),
+    [
+        ("name", "name"),
+        ("scale.options.1.label", "scale.options[1].label"),
+        ("levels.1.process_areas.0.threshold", "levels[1].process_areas[0].threshold"),
+        ("levels.2.obstacle", "levels[2].obstacle"),
+    ],
+)
+def test_a_field_given_twice_in_one_object_is_refused_naming_it(path, where):
+    with pytest.raises(ModelFileError) as error:
+        read_model_file(with_repeated_key(path))
+    assert str(error.value) == f"{where}: is given more than once"
+
+
+@pytest.mark.django_db
+def test_a_file_with_a_field_given_twice_writes_nothing(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(with_repeated_key("levels.1.process_areas.0.threshold"))
+    with pytest.raises(CommandError, match=r"threshold: is given more than once$"):
+        call_command("import_model", str(path))
+    assert not MaturityModel.objects.exists()
+
+
 @pytest.mark.django_db
 def test_import_then_export_gives_back_the_same_document():
     maturity_model = import_document(SMALL_MODEL)
