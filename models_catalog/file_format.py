@@ -129,9 +129,11 @@ def check_keys(obj: Any, where: str, allowed: set[str], required: set[str]):
             fail(f"{where}.{name}" if where else name, "is required")
 
 
-def check_number(value: Any, where: str, *, low: float, high: float | None, low_open=False):
-    """A number stored in a float column: Python's JSON reader also accepts NaN and
-    Infinity, and integers too large for a float."""
+def check_number(
+    value: Any, where: str, *, low: float, high: float | None, low_open=False
+) -> float:
+    """A number stored in a float column, as that column holds it: Python's JSON reader
+    also accepts NaN and Infinity, and integers too large for a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         fail(where, f"must be a number (got {json.dumps(value)})")
     try:
@@ -145,6 +147,7 @@ def check_number(value: Any, where: str, *, low: float, high: float | None, low_
         if high is None:
             fail(where, f"must be greater than {low:g} (got {value:g})")
         fail(where, f"must be between {low:g} and {high:g} (got {value:g})")
+    return value
 
 
 def column(model, name: str) -> Field:
@@ -192,7 +195,11 @@ def check_key(value: Any, where: str, field: Field):
 
 
 class _Checker:
-    """Checks one document top-down, noting its shape on the way."""
+    """Checks one document top-down, noting its shape on the way.
+
+    Each number of a float column is put back in the document as the column holds it (an
+    integer weight of 10**23 is the float 1e23), so that the same file imported again
+    equals the version's export: it is unchanged, not a change to a frozen version."""
 
     def __init__(self):
         self.shape = FileShape()
@@ -267,7 +274,7 @@ class _Checker:
         if self.optional(document, "rule", "model.rule") and document["rule"] not in RULES:
             fail("rule", f'must be "mean" or "every" (got {json.dumps(document["rule"])})')
         if self.optional(document, "threshold", "model.threshold"):
-            check_number(document["threshold"], "threshold", low=0, high=1)
+            document["threshold"] = check_number(document["threshold"], "threshold", low=0, high=1)
 
     def check_levels(self, levels: Any):
         if not isinstance(levels, list) or not levels:
@@ -329,7 +336,9 @@ class _Checker:
                     shape_path=f"area:{key}.{name}",
                 )
             if self.optional(area, "threshold", f"area:{key}.threshold"):
-                check_number(area["threshold"], f"{area_where}.threshold", low=0, high=1)
+                area["threshold"] = check_number(
+                    area["threshold"], f"{area_where}.threshold", low=0, high=1
+                )
             self.check_questions(area, area_where, question_keys)
 
     def check_questions(self, area: dict, where: str, question_keys: set):
@@ -353,7 +362,7 @@ class _Checker:
                 shape_path=f"question:{key}.help",
             )
             if self.optional(question, "weight", f"question:{key}.weight"):
-                check_number(
+                question["weight"] = check_number(
                     question["weight"], f"{q_where}.weight", low=0, high=None, low_open=True
                 )
 
