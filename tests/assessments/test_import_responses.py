@@ -65,6 +65,10 @@ def test_optional_columns_may_be_left_out(maturity_model, tmp_path, capsys):
         ("r-003,xx-1,2,,,", "line 5: question 'xx-1' is not in model small-model 1.0"),
         ("r-003,cr-1,,,,", "line 5: value is empty"),
         ("r-003,cr-1,high,,,", "line 5: value 'high' is not a whole number or NA"),
+        # Python's int() reads "0_3" as 3 (and "1_0" as 10) and digits of other scripts.
+        ("r-003,cr-1,0_3,,,", "line 5: value '0_3' is not a whole number or NA"),
+        ("r-003,cr-1,\u0663,,,", "line 5: value '\u0663' is not a whole number or NA"),
+        ("r-003,cr-1,\uff13,,,", "line 5: value '\uff13' is not a whole number or NA"),
         (",cr-1,2,,,", "line 5: respondent is empty"),
         ("r-001,cr-1,2,Sales,employee,", "line 5: respondent 'r-001' answers cr-1 again"),
         (
