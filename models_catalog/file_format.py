@@ -188,6 +188,14 @@ def check_storable_text(value: str, where: str):
         fail(where, "must be Unicode text (it holds a lone surrogate)")
 
 
+def check_one_line(value: str, where: str):
+    """A name printed on a line of its own (`import_model` prints `SLUG VERSION`) and typed
+    as an argument (`--model-version`), as the admin's form keeps it: stripped, no tab or
+    line break."""
+    if value != value.strip() or not value.isprintable():
+        fail(where, f"must be one line without white space at either end (got {json.dumps(value)})")
+
+
 def check_key(value: Any, where: str, field: Field):
     if not isinstance(value, str) or not KEY_RE.fullmatch(value):
         fail(where, f"must match [a-z0-9-]+ (got {json.dumps(value)})")
@@ -238,6 +246,7 @@ class _Checker:
             fail("format", f"must be {json.dumps(FORMAT)} (got {json.dumps(document['format'])})")
         check_key(document["slug"], "slug", column(MaturityModel, "slug"))
         self.check_text(document, "version", "version", field=column(MaturityModel, "version"))
+        check_one_line(document["version"], "version")
         self.check_text(document, "name", "name", field=column(MaturityModel, "name"))
         for name in ("source", "description"):
             self.check_text(document, name, name, shape_path=f"model.{name}")

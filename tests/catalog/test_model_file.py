@@ -46,6 +46,9 @@ def test_the_small_model_is_valid():
         ({"format": "maturity-model/2"}, "format"),
         ({"version": ""}, "version"),
         ({"version": 1.0}, "version"),
+        ({"version": " 1.0"}, "version"),
+        ({"version": "1.0\n"}, "version"),
+        ({"version": "1.0\tbeta"}, "version"),
         ({"name": ""}, "name"),
         ({"rule": "median"}, "rule"),
         ({"threshold": 1.5}, "threshold"),
@@ -241,6 +244,14 @@ def test_the_commands_round_trip_a_file(tmp_path, capsys):
     assert capsys.readouterr().out.strip() == "small-model 1.0"
     call_command("export_model", "small-model")
     assert json.loads(capsys.readouterr().out) == SMALL_MODEL
+
+
+@pytest.mark.django_db
+def test_a_version_of_several_words_is_printed_and_taken_back_as_given(tmp_path, capsys):
+    import_file(tmp_path, model_document(version="2026 Q1 draft-β"))
+    assert capsys.readouterr().out == "small-model 2026 Q1 draft-β\n"
+    call_command("export_model", "small-model", "--model-version", "2026 Q1 draft-β")
+    assert json.loads(capsys.readouterr().out)["version"] == "2026 Q1 draft-β"
 
 
 @pytest.mark.django_db
