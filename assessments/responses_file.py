@@ -74,7 +74,8 @@ class ResponsesFile:
 
 
 def read_responses_file(data: bytes | str, outline: ModelOutline) -> ResponsesFile:
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    # Strict: a quote left open would otherwise take every later row into one comment.
+    reader = csv.reader(io.StringIO(decode(data), newline=""), strict=True)
     try:
         columns = check_header(next(reader, None))
     except csv.Error as error:

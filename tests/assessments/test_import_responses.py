@@ -96,6 +96,26 @@ def test_a_bad_row_refuses_the_whole_file_naming_its_line(maturity_model, tmp_pa
     assert not Answer.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        # Read loosely, the open quote took the next rows into r-003's comment.
+        (
+            'r-003,cr-1,2,,,"we never close this\nr-004,cr-1,3,,,\nr-005,cr-1,1,,,\n',
+            "line 5: not valid CSV (unexpected end of data)",
+        ),
+        ('r-003,cr-1,2,,,"quoted" then more\n', "line 5: not valid CSV (',' expected after"),
+    ],
+)
+def test_a_quote_that_breaks_the_csv_refuses_the_file_naming_its_line(
+    maturity_model, tmp_path, rows, reason
+):
+    with pytest.raises(CommandError) as error:
+        run_import(tmp_path, GOOD + rows)
+    assert reason in str(error.value)
+    assert not Answer.objects.exists()
+
+
 def test_a_unit_or_role_given_on_one_row_is_the_respondents(campaign):
     # Unit and role are optional: a blank cell says nothing, whichever row gives them.
     import_responses(
