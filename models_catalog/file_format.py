@@ -23,6 +23,7 @@ from models_catalog.models import Level, MaturityModel, ProcessArea, Question, S
 
 FORMAT = "maturity-model/1"
 KEY_RE = re.compile(r"[a-z0-9-]+")
+PLAIN_NAME_RE = re.compile(r"[A-Za-z0-9_-]+")
 RULES = ("mean", "every")
 
 # Defaults of the optional keys; an export leaves a key out again only while the value
@@ -115,18 +116,26 @@ def fail(where: str, why: str):
     raise ModelFileError(f"{where}: {why}")
 
 
+def member(where: str, name: str) -> str:
+    """The path of a field; a name of the file that is not one plain word is quoted as
+    JSON, so that a line break in it cannot break the message's line."""
+    if not PLAIN_NAME_RE.fullmatch(name):
+        name = json.dumps(name)
+    return f"{where}.{name}" if where else name
+
+
 def check_keys(obj: Any, where: str, allowed: set[str], required: set[str]):
     if not isinstance(obj, dict):
         fail(where or "the document", "must be an object")
     repeated = getattr(obj, "repeated", None)
     if repeated is not None:
-        fail(f"{where}.{repeated}" if where else repeated, "is given more than once")
+        fail(member(where, repeated), "is given more than once")
     unknown = sorted(set(obj) - allowed)
     if unknown:
-        fail(f"{where}.{unknown[0]}" if where else unknown[0], "is not a field of the format")
+        fail(member(where, unknown[0]), "is not a field of the format")
     for name in sorted(required):
         if name not in obj:
-            fail(f"{where}.{name}" if where else name, "is required")
+            fail(member(where, name), "is required")
 
 
 def check_number(

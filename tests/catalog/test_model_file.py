@@ -189,6 +189,25 @@ def test_a_field_given_twice_in_one_object_is_refused_naming_it(path, where):
     assert str(error.value) == f"{where}: is given more than once"
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            json.dumps(model_document(**{"colour\nred": 1})),
+            '"colour\\nred": is not a field of the format',
+        ),
+        (
+            json.dumps(SMALL_MODEL)[:-1] + ', "a\\nb": 1, "a\\nb": 2}',
+            '"a\\nb": is given more than once',
+        ),
+    ],
+)
+def test_a_field_name_with_a_line_break_is_named_on_one_line(text, message):
+    with pytest.raises(ModelFileError) as error:
+        read_model_file(text)
+    assert str(error.value) == message
+
+
 @pytest.mark.django_db
 def test_a_file_with_a_field_given_twice_writes_nothing(tmp_path):
     path = tmp_path / "model.json"
