@@ -6,8 +6,8 @@ scoring does not grow with the number of respondents (issue 5).
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce
 
 from assessments.models import Answer, Response
 from assessments.scoring import Tally
@@ -75,13 +75,16 @@ def respondent_counts_for(campaign_ids: list[int]) -> dict[int, int]:
 
 def _tally_rows(answers, *group_fields):
     # N/A is every answer less those with a value: cheaper than a filtered count.
+    # On PostgreSQL a smallint times a smallint is a smallint, which overflows from 182²
+    # (a scale may reach 32767); the square of any smallint fits an integer.
+    value = Cast("value", IntegerField())
     return (
         answers.values(*group_fields)
         .annotate(
             count=Count("value"),
             answers=Count("id"),
             total=Sum("value"),
-            total_squares=Sum(F("value") * F("value")),
+            total_squares=Sum(value * value),
         )
         .order_by()
     )

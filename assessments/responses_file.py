@@ -9,6 +9,7 @@ empty fields after the last column and rows of empty fields say nothing and are 
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from assessments.models import Response, Unit
@@ -19,6 +20,8 @@ OPTIONAL_COLUMNS = ("unit", "role", "comment")
 # The columns a respondent has once, whichever of their rows gives them.
 PROFILE_COLUMNS = ("unit", "role")
 NA_WORDS = {"NA", "N/A"}
+# A scale value as people write it; int() alone also reads "1_0" as 10, and "٣" as 3.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 ERRORS_SHOWN = 10
 # The longest cell each stored column holds, from the fields it is stored in: a longer
 # one is refused, never cut.
@@ -71,7 +74,8 @@ class ResponsesFile:
 
 
 def read_responses_file(data: bytes | str, outline: ModelOutline) -> ResponsesFile:
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    # Strict: a quote left open would otherwise take every later row into one comment.
+    reader = csv.reader(io.StringIO(decode(data), newline=""), strict=True)
     try:
         columns = check_header(next(reader, None))
     except csv.Error as error:
@@ -187,9 +191,11 @@ def read_value(raw: str | None, outline: ModelOutline) -> int | None:
     if not value:
         raise ValueError("value is empty")
     try:
-        number = int(value)
-    except ValueError:
-        raise ValueError(f"value {value!r} is not a whole number or NA") from None
+        number = int(value) if WHOLE_NUMBER.fullmatch(value) else None
+    except ValueError:  # more digits than int() reads
+        number = None
+    if number is None:
+        raise ValueError(f"value {value!r} is not a whole number or NA")
     if number not in scale.values:
         allowed = ", ".join(str(v) for v, _ in scale.options)
         raise ValueError(f"value {number} is not on the scale ({allowed})")

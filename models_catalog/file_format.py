@@ -12,6 +12,7 @@ PostgreSQL would.
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from models_catalog.models import Level, MaturityModel, ProcessArea, Question, S
 
 FORMAT = "maturity-model/1"
 KEY_RE = re.compile(r"[a-z0-9-]+")
+PLAIN_NAME_RE = re.compile(r"[A-Za-z0-9_-]+")
 RULES = ("mean", "every")
 
 # Defaults of the optional keys; an export leaves a key out again only while the value
@@ -74,9 +76,26 @@ class FileShape:
         return {"absent": sorted(self.absent), "null": sorted(self.null)}
 
 
+class JSONObject(dict):
+    """An object of the file, with the first key it gives more than once, if any: the JSON
+    reader keeps the last value of a repeated key, and the file would silently lose the
+    others (two "questions" lists in one area, say)."""
+
+    repeated: str | None = None
+
+
+def read_object(pairs: list[tuple[str, Any]]) -> JSONObject:
+    obj = JSONObject(pairs)
+    if len(obj) < len(pairs):
+        obj.repeated = next(
+            name for name, times in Counter(n for n, _ in pairs).items() if times > 1
+        )
+    return obj
+
+
 def read_model_file(text: str | bytes) -> tuple[dict, FileShape]:
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=read_object)
     except UnicodeDecodeError:
         raise ModelFileError("the file is not UTF-8 text") from None
     except json.JSONDecodeError as error:
@@ -97,20 +116,33 @@ def fail(where: str, why: str):
     raise ModelFileError(f"{where}: {why}")
 
 
+def member(where: str, name: str) -> str:
+    """The path of a field; a name of the file that is not one plain word is quoted as
+    JSON, so that a line break in it cannot break the message's line."""
+    if not PLAIN_NAME_RE.fullmatch(name):
+        name = json.dumps(name)
+    return f"{where}.{name}" if where else name
+
+
 def check_keys(obj: Any, where: str, allowed: set[str], required: set[str]):
     if not isinstance(obj, dict):
         fail(where or "the document", "must be an object")
+    repeated = getattr(obj, "repeated", None)
+    if repeated is not None:
+        fail(member(where, repeated), "is given more than once")
     unknown = sorted(set(obj) - allowed)
     if unknown:
-        fail(f"{where}.{unknown[0]}" if where else unknown[0], "is not a field of the format")
+        fail(member(where, unknown[0]), "is not a field of the format")
     for name in sorted(required):
         if name not in obj:
-            fail(f"{where}.{name}" if where else name, "is required")
+            fail(member(where, name), "is required")
 
 
-def check_number(value: Any, where: str, *, low: float, high: float | None, low_open=False):
-    """A number stored in a float column: Python's JSON reader also accepts NaN and
-    Infinity, and integers too large for a float."""
+def check_number(
+    value: Any, where: str, *, low: float, high: float | None, low_open=False
+) -> float:
+    """A number stored in a float column, as that column holds it: Python's JSON reader
+    also accepts NaN and Infinity, and integers too large for a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         fail(where, f"must be a number (got {json.dumps(value)})")
     try:
@@ -124,6 +156,7 @@ def check_number(value: Any, where: str, *, low: float, high: float | None, low_
         if high is None:
             fail(where, f"must be greater than {low:g} (got {value:g})")
         fail(where, f"must be between {low:g} and {high:g} (got {value:g})")
+    return value
 
 
 def column(model, name: str) -> Field:
@@ -164,6 +197,14 @@ def check_storable_text(value: str, where: str):
         fail(where, "must be Unicode text (it holds a lone surrogate)")
 
 
+def check_one_line(value: str, where: str):
+    """A name printed on a line of its own (`import_model` prints `SLUG VERSION`) and typed
+    as an argument (`--model-version`), as the admin's form keeps it: stripped, no tab or
+    line break."""
+    if value != value.strip() or not value.isprintable():
+        fail(where, f"must be one line without white space at either end (got {json.dumps(value)})")
+
+
 def check_key(value: Any, where: str, field: Field):
     if not isinstance(value, str) or not KEY_RE.fullmatch(value):
         fail(where, f"must match [a-z0-9-]+ (got {json.dumps(value)})")
@@ -171,7 +212,11 @@ def check_key(value: Any, where: str, field: Field):
 
 
 class _Checker:
-    """Checks one document top-down, noting its shape on the way."""
+    """Checks one document top-down, noting its shape on the way.
+
+    Each number of a float column is put back in the document as the column holds it (an
+    integer weight of 10**23 is the float 1e23), so that the same file imported again
+    equals the version's export: it is unchanged, not a change to a frozen version."""
 
     def __init__(self):
         self.shape = FileShape()
@@ -210,6 +255,7 @@ class _Checker:
             fail("format", f"must be {json.dumps(FORMAT)} (got {json.dumps(document['format'])})")
         check_key(document["slug"], "slug", column(MaturityModel, "slug"))
         self.check_text(document, "version", "version", field=column(MaturityModel, "version"))
+        check_one_line(document["version"], "version")
         self.check_text(document, "name", "name", field=column(MaturityModel, "name"))
         for name in ("source", "description"):
             self.check_text(document, name, name, shape_path=f"model.{name}")
@@ -246,7 +292,7 @@ class _Checker:
         if self.optional(document, "rule", "model.rule") and document["rule"] not in RULES:
             fail("rule", f'must be "mean" or "every" (got {json.dumps(document["rule"])})')
         if self.optional(document, "threshold", "model.threshold"):
-            check_number(document["threshold"], "threshold", low=0, high=1)
+            document["threshold"] = check_number(document["threshold"], "threshold", low=0, high=1)
 
     def check_levels(self, levels: Any):
         if not isinstance(levels, list) or not levels:
@@ -308,7 +354,9 @@ class _Checker:
                     shape_path=f"area:{key}.{name}",
                 )
             if self.optional(area, "threshold", f"area:{key}.threshold"):
-                check_number(area["threshold"], f"{area_where}.threshold", low=0, high=1)
+                area["threshold"] = check_number(
+                    area["threshold"], f"{area_where}.threshold", low=0, high=1
+                )
             self.check_questions(area, area_where, question_keys)
 
     def check_questions(self, area: dict, where: str, question_keys: set):
@@ -332,7 +380,7 @@ class _Checker:
                 shape_path=f"question:{key}.help",
             )
             if self.optional(question, "weight", f"question:{key}.weight"):
-                check_number(
+                question["weight"] = check_number(
                     question["weight"], f"{q_where}.weight", low=0, high=None, low_open=True
                 )
 

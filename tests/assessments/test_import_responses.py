@@ -65,6 +65,10 @@ def test_optional_columns_may_be_left_out(maturity_model, tmp_path, capsys):
         ("r-003,xx-1,2,,,", "line 5: question 'xx-1' is not in model small-model 1.0"),
         ("r-003,cr-1,,,,", "line 5: value is empty"),
         ("r-003,cr-1,high,,,", "line 5: value 'high' is not a whole number or NA"),
+        # Python's int() reads "0_3" as 3 (and "1_0" as 10) and digits of other scripts.
+        ("r-003,cr-1,0_3,,,", "line 5: value '0_3' is not a whole number or NA"),
+        ("r-003,cr-1,\u0663,,,", "line 5: value '\u0663' is not a whole number or NA"),
+        ("r-003,cr-1,\uff13,,,", "line 5: value '\uff13' is not a whole number or NA"),
         (",cr-1,2,,,", "line 5: respondent is empty"),
         ("r-001,cr-1,2,Sales,employee,", "line 5: respondent 'r-001' answers cr-1 again"),
         (
@@ -89,6 +93,26 @@ def test_a_bad_row_refuses_the_whole_file_naming_its_line(maturity_model, tmp_pa
     assert reason in str(error.value)
     assert "\n" not in str(error.value)
     assert not Organization.objects.exists()
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        # Read loosely, the open quote took the next rows into r-003's comment.
+        (
+            'r-003,cr-1,2,,,"we never close this\nr-004,cr-1,3,,,\nr-005,cr-1,1,,,\n',
+            "line 5: not valid CSV (unexpected end of data)",
+        ),
+        ('r-003,cr-1,2,,,"quoted" then more\n', "line 5: not valid CSV (',' expected after"),
+    ],
+)
+def test_a_quote_that_breaks_the_csv_refuses_the_file_naming_its_line(
+    maturity_model, tmp_path, rows, reason
+):
+    with pytest.raises(CommandError) as error:
+        run_import(tmp_path, GOOD + rows)
+    assert reason in str(error.value)
     assert not Answer.objects.exists()
 
 

@@ -4,15 +4,21 @@ The golden document below is checked on SQLite and on PostgreSQL (CI runs the su
 both), which is what keeps the two databases' results the same.
 """
 
+import io
+import itertools
 import json
+import statistics
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessments.results import breakdown, campaign_results, results_document
 from assessments.scoring import is_disagreement
+from assessments.services import find_or_create_campaign, import_responses
 from models_catalog.services import create_new_version, publish
 from tests.factories import (
     CampaignFactory,
@@ -123,6 +129,33 @@ def test_huge_and_tiny_weights_give_the_results_of_ordinary_ones(answered_campai
     assert [result[part] for part in ("levels", "gaps", "achieved_level")] == [
         ordinary[part] for part in ("levels", "gaps", "achieved_level")
     ]
+
+
+def test_a_scale_at_the_ends_of_its_column_scores_on_every_database(capsys):
+    # PostgreSQL multiplied two smallints into a smallint: "smallint out of range" from 182².
+    document = model_document(slug="widest-scale", threshold=0.5)
+    document["scale"]["options"] = [
+        {"value": -32768, "label": "Never"},
+        {"value": 0, "label": "Sometimes"},
+        {"value": 32767, "label": "Always"},
+    ]
+    campaign = CampaignFactory(maturity_model=import_document(document))
+    answers = [32767, -32768, 32767, 0]
+    for value in answers:
+        respond(campaign, {"cr-1": value})
+
+    call_command("campaign_results", str(campaign.pk), "--json")
+
+    area = json.loads(capsys.readouterr().out)["levels"][1]["process_areas"][0]
+    normalized = [(value + 32768) / 65535 for value in answers]
+    assert area["questions"][0] == {
+        "key": "cr-1",
+        "score": round(statistics.mean(normalized), 4),
+        "answers": 4,
+        "na": 0,
+        "stdev": round(statistics.pstdev(normalized), 4),
+    }
+    assert area["status"] == "satisfied"
 
 
 def test_a_campaign_without_answers_has_level_one_and_unrated_gaps(campaign):
@@ -308,3 +341,119 @@ def test_a_deleted_units_people_leave_the_unit_breakdown_at_once(answered_campai
     answered_campaign.organization.units.get(name="Ops").delete()
 
     assert unit_names(answered_campaign) == ["Sales"]
+
+
+# A scale with holes, below zero, at the ends of its column and around 182² (the square
+# that overflows a smallint), for answers read from a responses file.
+ODD_SCALE = (-32768, -7, 0, 181, 182, 32767)
+ANSWER_CELLS = st.sampled_from((*ODD_SCALE, "NA", None))  # None: the question is skipped
+QUESTION_KEYS = ("cr-1", "cr-2", "mo-1", "sp-1", "sp-2")
+RESPONDENT_ROWS = st.lists(st.tuples(*[ANSWER_CELLS] * len(QUESTION_KEYS)), max_size=6)
+CAMPAIGN_NAMES = itertools.count()
+
+
+def odd_scale_model():
+    document = model_document(slug="odd-scale", rule="mean", threshold=0.6)
+    document["scale"]["options"] = [{"value": v, "label": str(v)} for v in ODD_SCALE]
+    return import_document(document), document
+
+
+def responses_file(respondents) -> str:
+    rows = [
+        f"r-{number},{key},{cell}\n"
+        for number, cells in enumerate(respondents)
+        for key, cell in zip(QUESTION_KEYS, cells, strict=True)
+        if cell is not None
+    ]
+    return "respondent,question,value\n" + "".join(rows)
+
+
+def question_by_hand(cells) -> dict:
+    """Rules 1 and 2: each value as a share of the scale; N/A counts nowhere."""
+    low, high = ODD_SCALE[0], ODD_SCALE[-1]
+    given = [cell for cell in cells if cell is not None]
+    values = [(cell - low) / (high - low) for cell in given if cell != "NA"]
+    return {
+        "score": statistics.mean(values) if values else None,
+        "answers": len(values),
+        "na": len(given) - len(values),
+        "stdev": statistics.pstdev(values) if values else None,
+    }
+
+
+def area_by_hand(area: dict, questions: dict, model_threshold: float) -> dict:
+    """Rules 3 and 4 (rule "mean")."""
+    rated = [
+        (question.get("weight", 1.0), questions[question["key"]]["score"])
+        for question in area["questions"]
+        if questions[question["key"]]["score"] is not None
+    ]
+    score = sum(w * x for w, x in rated) / sum(w for w, _ in rated) if rated else None
+    if not any(
+        questions[q["key"]]["answers"] + questions[q["key"]]["na"] for q in area["questions"]
+    ):
+        status = "not_rated"
+    elif score is None:
+        status = "not_applicable"
+    elif score >= area.get("threshold", model_threshold) - 1e-9:
+        status = "satisfied"
+    else:
+        status = "not_satisfied"
+    return {"score": score, "status": status}
+
+
+def by_hand(document: dict, respondents) -> dict:
+    """The scoring rule (CONTRACT.md section 7) written out again, from the file's rows."""
+    questions = {
+        key: question_by_hand([cells[index] for cells in respondents])
+        for index, key in enumerate(QUESTION_KEYS)
+    }
+    areas, achieved = {}, 0
+    for level in document["levels"]:
+        for area in level["process_areas"]:
+            areas[area["key"]] = area_by_hand(area, questions, document["threshold"])
+        passing = ("satisfied", "not_applicable")
+        if achieved == level["number"] - 1 and all(
+            areas[area["key"]]["status"] in passing for area in level["process_areas"]
+        ):
+            achieved = level["number"]  # rules 5 and 6: only on top of the level below
+    return {"questions": questions, "areas": areas, "achieved": achieved}
+
+
+def near(expected):
+    """A number of the document: the calculation by hand, rounded to 4 decimals."""
+    return None if expected is None else pytest.approx(expected, abs=6e-5)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(respondents=RESPONDENT_ROWS)
+def test_imported_answers_give_the_results_of_the_rule_by_hand(respondents):
+    maturity_model, document = odd_scale_model()
+    campaign = find_or_create_campaign(
+        organization_name="Acme",
+        campaign_name=f"Property {next(CAMPAIGN_NAMES)}",
+        model_slug=maturity_model.slug,
+    )
+    import_responses(campaign=campaign, data=responses_file(respondents))
+    output = io.StringIO()
+    call_command("campaign_results", str(campaign.pk), "--json", stdout=output)
+    result, expected = json.loads(output.getvalue()), by_hand(document, respondents)
+
+    areas = [area for level in result["levels"] for area in level["process_areas"]]
+    assert {question["key"]: question for area in areas for question in area["questions"]} == {
+        key: {"key": key, **{name: near(value) for name, value in numbers.items()}}
+        for key, numbers in expected["questions"].items()
+    }
+    assert {area["key"]: {"score": area["score"], "status": area["status"]} for area in areas} == {
+        key: {"score": near(area["score"]), "status": area["status"]}
+        for key, area in expected["areas"].items()
+    }
+    assert result["achieved_level"]["number"] == expected["achieved"]
+    assert result["respondents"] == sum(
+        any(cell is not None for cell in cells) for cells in respondents
+    )

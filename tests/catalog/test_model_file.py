@@ -46,6 +46,9 @@ def test_the_small_model_is_valid():
         ({"format": "maturity-model/2"}, "format"),
         ({"version": ""}, "version"),
         ({"version": 1.0}, "version"),
+        ({"version": " 1.0"}, "version"),
+        ({"version": "1.0\n"}, "version"),
+        ({"version": "1.0\tbeta"}, "version"),
         ({"name": ""}, "name"),
         ({"rule": "median"}, "rule"),
         ({"threshold": 1.5}, "threshold"),
@@ -159,6 +162,61 @@ def test_bytes_that_are_not_utf8_are_refused():
         read_model_file(b"\xff\xfe{")
 
 
+def with_repeated_key(path: str) -> str:
+    """The small model's text with the field at path given a second time, first, as a
+    hand-edited file would (json.dumps cannot write a repeated key)."""
+    text = json.dumps(SMALL_MODEL, indent=1)
+    *parents, name = path.split(".")
+    holder = SMALL_MODEL
+    for part in parents:
+        holder = holder[int(part)] if isinstance(holder, list) else holder[part]
+    field = f"{json.dumps(name)}: {json.dumps(holder[name])}"
+    return text.replace(field, f'{json.dumps(name)}: "the first", {field}', 1)
+
+
+@pytest.mark.parametrize(
+    ("path", "where"),
+    [
+        ("name", "name"),
+        ("scale.options.1.label", "scale.options[1].label"),
+        ("levels.1.process_areas.0.threshold", "levels[1].process_areas[0].threshold"),
+        ("levels.2.obstacle", "levels[2].obstacle"),
+    ],
+)
+def test_a_field_given_twice_in_one_object_is_refused_naming_it(path, where):
+    with pytest.raises(ModelFileError) as error:
+        read_model_file(with_repeated_key(path))
+    assert str(error.value) == f"{where}: is given more than once"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            json.dumps(model_document(**{"colour\nred": 1})),
+            '"colour\\nred": is not a field of the format',
+        ),
+        (
+            json.dumps(SMALL_MODEL)[:-1] + ', "a\\nb": 1, "a\\nb": 2}',
+            '"a\\nb": is given more than once',
+        ),
+    ],
+)
+def test_a_field_name_with_a_line_break_is_named_on_one_line(text, message):
+    with pytest.raises(ModelFileError) as error:
+        read_model_file(text)
+    assert str(error.value) == message
+
+
+@pytest.mark.django_db
+def test_a_file_with_a_field_given_twice_writes_nothing(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(with_repeated_key("levels.1.process_areas.0.threshold"))
+    with pytest.raises(CommandError, match=r"threshold: is given more than once$"):
+        call_command("import_model", str(path))
+    assert not MaturityModel.objects.exists()
+
+
 @pytest.mark.django_db
 def test_import_then_export_gives_back_the_same_document():
     maturity_model = import_document(SMALL_MODEL)
@@ -205,6 +263,14 @@ def test_the_commands_round_trip_a_file(tmp_path, capsys):
     assert capsys.readouterr().out.strip() == "small-model 1.0"
     call_command("export_model", "small-model")
     assert json.loads(capsys.readouterr().out) == SMALL_MODEL
+
+
+@pytest.mark.django_db
+def test_a_version_of_several_words_is_printed_and_taken_back_as_given(tmp_path, capsys):
+    import_file(tmp_path, model_document(version="2026 Q1 draft-β"))
+    assert capsys.readouterr().out == "small-model 2026 Q1 draft-β\n"
+    call_command("export_model", "small-model", "--model-version", "2026 Q1 draft-β")
+    assert json.loads(capsys.readouterr().out)["version"] == "2026 Q1 draft-β"
 
 
 @pytest.mark.django_db

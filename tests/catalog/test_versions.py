@@ -140,6 +140,17 @@ def test_reimporting_a_used_version_unchanged_is_a_no_op():
     assert (again.pk, changed) == (maturity_model.pk, False)
 
 
+@pytest.mark.parametrize("number", [10**23, 2**53 + 1])
+def test_reimporting_a_used_version_with_an_integer_no_float_holds_is_a_no_op(number):
+    # The weight is stored as the nearest float; the file read again says the same.
+    document = model_document()
+    document["levels"][1]["process_areas"][0]["questions"][0]["weight"] = number
+    maturity_model = import_document(document)
+    CampaignFactory(maturity_model=maturity_model)
+    again, changed = import_model_file(json.dumps(document))
+    assert (again.pk, changed) == (maturity_model.pk, False)
+
+
 def levels_in_reverse(document: dict) -> dict:
     return {**document, "levels": document["levels"][::-1]}
 
