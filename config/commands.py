@@ -64,6 +64,12 @@ class ProductCommand(BaseCommand):
         self.stdout = CheckedOutput(options.pop("stdout", None) or sys.stdout)
         try:
             return super().execute(*args, **options)
+        except CommandError as error:
+            if one_line(str(error)) == str(error):
+                raise
+            # A name from the command line or a file (`--model $'a\nb'`) may hold a line
+            # break, and the error that names it must still be one line.
+            raise CommandError(one_line(str(error)), returncode=error.returncode) from error
         except DatabaseError as error:
             # A database that is down or not migrated: the command's own transaction has
             # rolled back; say what to do rather than show the driver's traceback.
@@ -87,6 +93,17 @@ def database_problem(error: DatabaseError) -> str:
 def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> int:
     executor = MigrationExecutor(connections[alias])
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+# Every character str.splitlines() breaks a line at.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def one_line(text: str) -> str:
+    """The text with its line breaks written as escapes (`\\n`)."""
+    return "".join(
+        char.encode("unicode_escape").decode() if char in LINE_BREAKS else char for char in text
+    )
 
 
 def first_line(error: Exception) -> str:
