@@ -9,6 +9,7 @@ nothing breaks.
 
 import pytest
 from django.contrib import admin
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
@@ -150,3 +151,34 @@ def test_an_admin_list_answers_a_crafted_address_with_the_whole_list(superuser_c
         or (response.status_code == 302 and response.url != f"{changelist}?e=1")
     }
     assert failures == {}
+
+
+def first_action(client, changelist: str) -> str | None:
+    """The first action the list offers, as its action menu shows it."""
+    form = client.get(changelist).context.get("action_form")
+    choices = [name for name, _ in form.fields["action"].choices if name] if form else []
+    return choices[0] if choices else None
+
+
+@pytest.mark.parametrize("selected", [BEYOND_64_BITS, "%00", "\x00", "x", "1.5"])
+@pytest.mark.parametrize("changelist", admin_lists())
+def test_an_action_on_a_crafted_selection_changes_nothing_and_says_so(
+    superuser_client, changelist, selected
+):
+    action = first_action(superuser_client, changelist)
+    if action is None:
+        pytest.skip("the list offers no action")
+    model = superuser_client.get(changelist).context["cl"].model
+    before = model._default_manager.count()
+
+    response = superuser_client.post(
+        changelist, {"action": action, "_selected_action": [selected], "post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == changelist
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        "The selection names rows this list does not have; no items have been changed. "
+        "Choose the rows again."
+    ]
+    assert model._default_manager.count() == before
