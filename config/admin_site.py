@@ -20,10 +20,12 @@ from django.utils.cache import add_never_cache_headers
 
 from assessments.admin_access import is_consultant
 from config.admin_lists import CheckedChangeLists
+from config.sign_in import AdminSignInForm
 
 
 class AdminSite(admin.AdminSite):
     no_access_template = "admin_no_access.html"
+    login_form = AdminSignInForm
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
