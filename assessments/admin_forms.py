@@ -148,6 +148,10 @@ class InvitationRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(organization=campaign.organization)
 
+    def clean_count(self) -> int:
+        # An emptied box asks for no links without an address, as 0 does.
+        return self.cleaned_data["count"] or 0
+
     def clean_emails(self) -> list[str]:
         addresses = [part for part in EMAIL_SEPARATORS.split(self.cleaned_data["emails"]) if part]
         bad = []

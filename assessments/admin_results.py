@@ -87,12 +87,14 @@ class AreaReviewFormSet(forms.BaseFormSet):
 AreaReviewForms = forms.formset_factory(AreaReviewForm, formset=AreaReviewFormSet, extra=0)
 
 
-def seen_answers_version(request) -> int | None:
-    """The answers version the review page showed (a hidden field); None if unreadable."""
+def seen_answers_version(request, campaign) -> int | None:
+    """The answers version the review page showed (a hidden field); None if unreadable or
+    if no page can have shown it: below 0 or ahead of the campaign's."""
     try:
-        return int(request.POST.get("answers_version", ""))
+        seen = int(request.POST.get("answers_version", ""))
     except ValueError:
         return None
+    return seen if 0 <= seen <= campaign.answers_version else None
 
 
 def review_page(model_admin, request, campaign):
@@ -131,7 +133,7 @@ def review_page(model_admin, request, campaign):
                 review.mark_results_reviewed(
                     campaigns=Campaign.objects.filter(pk=campaign.pk),
                     reviewed_by=request.user,
-                    answers_version=seen_answers_version(request),
+                    answers_version=seen_answers_version(request, campaign),
                 )
                 message += " The results are marked reviewed."
             messages.success(request, message)

@@ -7,7 +7,8 @@ page, and a signed-in user without access gets a 403 page saying so. The admin's
 page stays open to everyone, and its sign-out works for every signed-in user.
 
 `config.apps.AdminConfig` makes this the default site, so `admin.site` and every
-`@admin.register` use it.
+`@admin.register` use it. Every model it registers, ours and other apps', gets the checked
+lists of `config.admin_lists`.
 """
 
 from functools import update_wrapper
@@ -18,10 +19,23 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from assessments.admin_access import is_consultant
+from config.admin_lists import CheckedChangeLists
+from config.sign_in import AdminSignInForm
 
 
 class AdminSite(admin.AdminSite):
     no_access_template = "admin_no_access.html"
+    login_form = AdminSignInForm
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, CheckedChangeLists):
+            admin_class = type(
+                admin_class.__name__,
+                (CheckedChangeLists, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         return is_consultant(request)

@@ -284,6 +284,22 @@ def test_asking_for_no_link_is_a_form_error(consulting, campaign):
     assert not Invitation.objects.exists()
 
 
+def test_addresses_alone_with_the_number_of_links_left_empty_make_one_link_each(
+    consulting, campaign
+):
+    # A browser posts the emptied "Number of links" box as "".
+    response = consulting.post(
+        invitations_url(campaign), {"count": "", "emails": "ada@example.com\ngrace@example.com"}
+    )
+
+    assert response.status_code == 200
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "ada@example.com",
+        "grace@example.com",
+    ]
+    assert messages_of(response) == ["Created 2 invitation links."]
+
+
 def test_a_pasted_list_with_a_bad_address_is_an_error_on_that_field(consulting, campaign):
     response = consulting.post(
         invitations_url(campaign), {"emails": "ada@example.com\nnot-an-address"}

@@ -10,6 +10,7 @@ from tests.factories import (
     CampaignFactory,
     InvitationFactory,
     OrganizationFactory,
+    ResponseFactory,
     UnitFactory,
     admin_form_data,
     respond,
@@ -79,6 +80,36 @@ def test_searching_responses_never_finds_an_anonymous_respondent(consulting, cam
 
     assert list(found_anonymous.context["cl"].result_list) == []
     assert list(found_named.context["cl"].result_list) == [named]
+
+
+@pytest.mark.parametrize("lookup", ["respondent", "respondent__startswith", "invitation"])
+def test_a_filter_the_list_does_not_offer_never_singles_out_an_anonymous_response(
+    consulting, campaign, lookup
+):
+    anonymous = invited_response(campaign)
+    respond(campaign, {"cr-1": 1})
+    value = anonymous.invitation_id if lookup == "invitation" else anonymous.respondent
+
+    crafted = consulting.get(RESPONSES, {lookup: value})
+
+    # Django's answer to lookups it cannot use: the whole list, unfiltered.
+    assert crafted.status_code == 302
+    assert crafted.url == f"{RESPONSES}?e=1"
+    assert len(consulting.get(crafted.url).context["cl"].result_list) == 2
+
+
+def test_the_list_still_filters_by_the_filters_it_offers(consulting, campaign):
+    submitted = invited_response(campaign)
+    ResponseFactory(campaign=campaign)
+    elsewhere = respond(CampaignFactory(organization=campaign.organization), {"cr-1": 1})
+
+    by_campaign = consulting.get(
+        RESPONSES, {"campaign__id__exact": campaign.pk, "submitted": "yes"}
+    )
+    by_other = consulting.get(RESPONSES, {"campaign__id__exact": elsewhere.campaign_id})
+
+    assert list(by_campaign.context["cl"].result_list) == [submitted]
+    assert list(by_other.context["cl"].result_list) == [elsewhere]
 
 
 def test_a_response_is_read_only_with_its_answers(consulting, campaign):

@@ -321,6 +321,46 @@ def test_answers_arriving_while_the_consultant_reads_count_as_changed_since(
     assert "answers changed since" in client.get(change).content.decode()
 
 
+@pytest.mark.parametrize("damaged", ["-1", "99999999999999999999999", "not a number"])
+def test_a_damaged_answers_version_marks_the_answers_as_they_are_now(
+    client, answered, consultant, damaged
+):
+    """The hidden field comes back as no page showed it: the mark takes the answers as
+    they are, as when the field is missing, rather than failing after the save."""
+    client.force_login(consultant)
+    page = client.get(review_url(answered))
+
+    response = client.post(
+        review_url(answered),
+        {
+            **review_form_data(page, _mark_reviewed="Save and mark results reviewed"),
+            "answers_version": damaged,
+        },
+    )
+
+    assert response.status_code == 302
+    answered.refresh_from_db()
+    assert answered.results_reviewed_version == answered.answers_version
+    assert not review.answers_changed_since_review(answered)
+
+
+def test_an_answers_version_no_page_has_shown_yet_is_not_believed(client, answered, consultant):
+    client.force_login(consultant)
+    page = client.get(review_url(answered))
+
+    client.post(
+        review_url(answered),
+        {
+            **review_form_data(page, _mark_reviewed="Save and mark results reviewed"),
+            "answers_version": answered.answers_version + 10,
+        },
+    )
+
+    answered.refresh_from_db()
+    assert answered.results_reviewed_version == answered.answers_version
+    assert not review.answers_changed_since_review(answered)
+
+
 def test_withdrawing_the_review_forgets_which_answers_it_saw(answered, consultant):
     mark_reviewed(answered, consultant)
     review.withdraw_review(campaign=answered)

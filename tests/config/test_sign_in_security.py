@@ -52,3 +52,18 @@ def test_the_sign_in_form_refuses_a_post_without_csrf_token():
     response = sign_in(Client(enforce_csrf_checks=True), "ada", PASSWORD)
     assert response.status_code == 403
     assert b"This form has expired" in response.content
+
+
+@pytest.mark.parametrize("sign_in_page", ["/accounts/login/", "/admin/login/"])
+def test_a_username_longer_than_any_account_is_refused_naming_the_field(sign_in_page):
+    """The form checks the length its field promises: a longer name reached the lockout's
+    record of failures, whose column PostgreSQL refused with a 500."""
+    from axes.models import AccessAttempt
+
+    response = Client().post(sign_in_page, {"username": "a" * 300, "password": "wrong"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "Ensure this value has at most 150 characters (it has 300)."
+    ]
+    assert not AccessAttempt.objects.exists()
