@@ -9,8 +9,11 @@ from assessments.services import import_responses
 from bench.data import campaign, largest_shipped_model, responses_file
 from bench.timing import median_seconds, paired_median_seconds
 
+# The sums the results need, as the results query writes them (values widened before
+# squaring: PostgreSQL's smallint product overflows past 181).
 RAW_GROUP_BY = """
-    SELECT a.question_id, COUNT(a.value), SUM(a.value), SUM(a.value * a.value),
+    SELECT a.question_id, COUNT(a.value), SUM(a.value),
+           SUM(CAST(a.value AS integer) * CAST(a.value AS integer)),
            COUNT(*) - COUNT(a.value)
     FROM assessments_answer a JOIN assessments_response r ON r.id = a.response_id
     WHERE r.campaign_id = %s
