@@ -20,6 +20,7 @@ from assessments.responses_file import (
     ResponsesFileError,
     read_responses_file,
 )
+from models_catalog.models import MaturityModel
 from models_catalog.outline import load_outline
 from models_catalog.selectors import resolve_model
 
@@ -55,6 +56,18 @@ def check_name_length(name: str, model, what: str):
         )
 
 
+def check_published(maturity_model: MaturityModel):
+    """A new campaign takes a published version, as the admin's campaign form offers: a
+    draft may still change or break a rule of the model file, and a retired one is not to
+    be used again. Named explicitly, either is refused rather than quietly taken."""
+    if maturity_model.status != MaturityModel.Status.PUBLISHED:
+        raise CampaignError(
+            f"model {maturity_model.slug} {maturity_model.version} is "
+            f"{maturity_model.get_status_display().lower()}: a new campaign takes a "
+            "published version"
+        )
+
+
 @transaction.atomic
 def find_or_create_campaign(
     *,
@@ -77,6 +90,7 @@ def find_or_create_campaign(
     )
     if campaign is None:
         maturity_model = resolve_model(model_slug, model_version)
+        check_published(maturity_model)
         check_target_level(maturity_model, target_level)
         return Campaign.objects.create(
             organization=organization,

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from assessments.models import Answer, Campaign, Organization, Response, Unit
 from assessments.responses_file import LENGTH_LIMITS, ResponsesFileError
 from assessments.services import import_responses
+from models_catalog.services import create_new_version, publish, retire
 
 pytestmark = pytest.mark.django_db
 
@@ -398,6 +399,23 @@ def test_an_unknown_model_or_target_level_is_a_clear_error(maturity_model, tmp_p
         )
     with pytest.raises(CommandError, match="target level 9 is not a level"):
         run_import(tmp_path, GOOD, "--target-level", "9")
+    assert not Organization.objects.exists()
+
+
+@pytest.mark.parametrize("made", ["draft", "retired"])
+def test_a_new_campaign_refuses_a_version_that_is_not_published(maturity_model, tmp_path, made):
+    version = create_new_version(maturity_model=maturity_model, version="2.0")
+    if made == "retired":
+        publish(maturity_model=version)
+        retire(maturity_model=version)
+
+    with pytest.raises(
+        CommandError,
+        match=f"^model small-model 2.0 is {made}: a new campaign takes a published version$",
+    ):
+        run_import(tmp_path, GOOD, "--model-version", "2.0")
+
+    assert not Campaign.objects.exists()
     assert not Organization.objects.exists()
 
 
