@@ -5,13 +5,17 @@ an option of that version's scale (or NULL for N/A). Both span tables, so they a
 triggers; each raises an integrity error that names the rule.
 
 They are on every answer written, so each check is a few index lookups that start from
-the answer's own keys, whatever the planner thinks of the tables' sizes (a join it was
-free to order once scanned a campaign's responses for every answer saved). On SQLite they
-are row triggers, and an update runs only the checks its columns can break. On
-PostgreSQL they run once a statement, over the rows it wrote (its transition table): an
-import of thousands of rows makes one call, not two a row, and a save's upsert one for
-the rows it inserted and one for those it updated (an import of 1,000 respondents:
-22,000 → 28,000 answers/s, the server's work 31 → 20 µs an answer).
+the answer's own keys, whatever the tables' sizes. Each lookup is a scalar subquery, which
+the planner runs once a row and can neither reorder nor hash: a join it was free to order
+once scanned a campaign's responses for every answer saved, and an `EXISTS` it could hash
+read every question of every model, with its scale, on every save (0.35 ms of the 1.2 ms
+a save cost PostgreSQL with the three shipped models, and more with each version loaded).
+
+On SQLite they are row triggers, and an update runs only the checks its columns can
+break. On PostgreSQL they run once a statement, over the rows it wrote (its transition
+table): an import of thousands of rows makes one call, not two a row, and a save's upsert
+one for the rows it inserted and one for those it updated (an import of 1,000
+respondents: 22,000 → 28,000 answers/s, the server's work 31 → 20 µs an answer).
 
 SQLite rebuilds a table to alter it, and refuses while a trigger names a table that is
 being rebuilt; so the guards are taken down before `migrate` and put back after it
@@ -21,18 +25,19 @@ being rebuilt; so the guards are taken down before `migrate` and put back after 
 WRONG_QUESTION = "answer: the question is not in the campaign''s model version"
 OFF_SCALE = "answer: the value is not on the model''s scale"
 
-# What must hold of an answer `{row}`. The response's model version first, by primary
-# keys, then the question in it.
-QUESTION_OK = """EXISTS (
-    SELECT 1 FROM models_catalog_question q
-    WHERE q.id = {row}.question_id AND q.maturity_model_id = (
-        SELECT c.maturity_model_id FROM assessments_response r
-        JOIN assessments_campaign c ON c.id = r.campaign_id
-        WHERE r.id = {row}.response_id))"""
-VALUE_OK = """({row}.value IS NULL OR EXISTS (
-    SELECT 1 FROM models_catalog_question q
-    JOIN models_catalog_scaleoption s ON s.maturity_model_id = q.maturity_model_id
-    WHERE q.id = {row}.question_id AND s.value = {row}.value))"""
+# What must hold of an answer `{row}`: its question's model version is its response's
+# campaign's (FALSE, not NULL, when either is missing), and its value is on that version's
+# scale. Each lookup is by primary key or unique key.
+QUESTION_MODEL = (
+    "(SELECT q.maturity_model_id FROM models_catalog_question q WHERE q.id = {row}.question_id)"
+)
+QUESTION_OK = f"""COALESCE({QUESTION_MODEL} = (
+    SELECT c.maturity_model_id FROM assessments_response r
+    JOIN assessments_campaign c ON c.id = r.campaign_id
+    WHERE r.id = {{row}}.response_id), FALSE)"""
+VALUE_OK = f"""({{row}}.value IS NULL OR EXISTS (
+    SELECT 1 FROM models_catalog_scaleoption s
+    WHERE s.maturity_model_id = {QUESTION_MODEL} AND s.value = {{row}}.value))"""
 
 # (name, what it checks, its message, the columns whose update can break it: SQLite's
 # row triggers name them, PostgreSQL's transition tables cannot)
