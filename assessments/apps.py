@@ -3,16 +3,25 @@ from django.db import connections
 from django.db.models.signals import post_migrate, pre_migrate
 
 
-def remove_guards(sender, using, **kwargs):
+def remove_database_objects(sender, using, **kwargs):
+    """What the database holds beyond Django's tables: the answer guards (db_guards.py)
+    and PostgreSQL's journey function (journey_read.py). Migrations that alter the tables
+    they name must not trip over them."""
     from assessments.db_guards import remove_answer_guards
+    from assessments.journey_read import remove_journey_function
 
-    remove_answer_guards(connections[using])
+    connection = connections[using]
+    remove_answer_guards(connection)
+    remove_journey_function(connection)
 
 
-def install_guards(sender, using, **kwargs):
+def install_database_objects(sender, using, **kwargs):
     from assessments.db_guards import install_answer_guards
+    from assessments.journey_read import install_journey_function
 
-    install_answer_guards(connections[using])
+    connection = connections[using]
+    install_answer_guards(connection)
+    install_journey_function(connection)
 
 
 class AssessmentsConfig(AppConfig):
@@ -22,6 +31,10 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from assessments import signals  # noqa: F401  (connects the receivers)
 
-        # Table rebuilds during migrations must not trip over the answer guards.
-        pre_migrate.connect(remove_guards, sender=self, dispatch_uid="remove_answer_guards")
-        post_migrate.connect(install_guards, sender=self, dispatch_uid="install_answer_guards")
+        # Table rebuilds during migrations must not trip over what names the tables.
+        pre_migrate.connect(
+            remove_database_objects, sender=self, dispatch_uid="remove_answer_guards"
+        )
+        post_migrate.connect(
+            install_database_objects, sender=self, dispatch_uid="install_answer_guards"
+        )

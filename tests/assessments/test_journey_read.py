@@ -1,13 +1,17 @@
 """The area page's journey read gives the objects a queryset would: every field's value
 converted as the ORM converts it, the relations in place, in one query."""
 
+from copy import copy
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.journey_read import read_journey
-from assessments.models import Invitation, Response
+from assessments.apps import install_database_objects, remove_database_objects
+from assessments.journey_read import FUNCTION, has_every_column, read_journey
+from assessments.models import Campaign, Invitation, Response
 from tests.factories import InvitationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +91,61 @@ def test_the_objects_read_can_be_saved_like_any_other(campaign):
     response.save(update_fields=["role"])
     assert Response.objects.get(invitation=invitation).role == "executive"
     assert not response._state.adding
+
+
+def statement_sent(token: str) -> str:
+    with CaptureQueriesContext(connection) as queries:
+        read_journey(token)
+    (query,) = queries.captured_queries
+    return query["sql"]
+
+
+def test_postgresql_reads_through_its_function_and_sqlite_by_the_join(campaign):
+    """PostgreSQL keeps the function's plan per connection instead of planning the join
+    for every page."""
+    sent = statement_sent(InvitationFactory(campaign=campaign).token)
+    if connection.vendor == "postgresql":
+        assert sent.startswith(f"SELECT * FROM {FUNCTION}(")
+    else:
+        assert " JOIN " in sent
+        assert FUNCTION not in sent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_can_alter_a_column_the_journey_reads(campaign):
+    """What `migrate` does around its migrations: PostgreSQL refuses to change the type of
+    a column a view reads, and SQLite to rebuild a table a trigger names."""
+    invitation = InvitationFactory(campaign=campaign)
+    old = Campaign._meta.get_field("name")
+    wider = copy(old)
+    wider.max_length = old.max_length + 50
+    remove_database_objects(sender=None, using=connection.alias)
+    with connection.schema_editor() as editor:
+        editor.alter_field(Campaign, old, wider)
+        editor.alter_field(Campaign, wider, old)
+    install_database_objects(sender=None, using=connection.alias)
+    read, _ = read_journey(invitation.token)
+    assert read.campaign.name == campaign.name
+    assert function_exists() is (connection.vendor == "postgresql")
+
+
+def test_the_function_waits_for_tables_with_every_column_the_models_have(campaign):
+    """A migration back to an earlier state leaves a table without a column the models
+    name: `migrate` must still end, without the function (nothing can read it then)."""
+    invitation = InvitationFactory(campaign=campaign)
+    remove_database_objects(sender=None, using=connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE assessments_response DROP COLUMN started_at")
+    install_database_objects(sender=None, using=connection.alias)
+    assert not has_every_column(connection)
+    assert not function_exists()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        read_journey(invitation.token)
+
+
+def function_exists() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_proc WHERE proname = %s", [FUNCTION])
+        return cursor.fetchone() is not None
