@@ -26,7 +26,7 @@ TIMEOUT = 24 * 60 * 60
 
 def can_serve_as_stored(request) -> bool:
     """Whether the page shows the area as stored: opened, not posted, nothing to tell."""
-    return request.method == "GET" and nothing_to_tell(request)
+    return request.method in ("GET", "HEAD") and nothing_to_tell(request)
 
 
 def area_page(request, journey: Journey, position: AreaPosition, stored: dict):

@@ -61,7 +61,8 @@ def journey_view(view=None, *, names: bool = True):
             return not_found(request, UNKNOWN_LINK)
         return view(request, journey, **kwargs)
 
-    return require_http_methods(["GET", "POST"])(never_cache(wrapper))
+    # HEAD as GET, without the body: mail scanners and link previews ask it of the links.
+    return require_http_methods(["GET", "HEAD", "POST"])(never_cache(wrapper))
 
 
 def not_found(request, message: str):

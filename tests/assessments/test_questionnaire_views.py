@@ -31,6 +31,16 @@ def started(client, invitation):
     return invitation
 
 
+@pytest.fixture
+def started_elsewhere(campaign):
+    """Another person's link, started, with an answer."""
+    invitation = InvitationFactory(campaign=campaign)
+    client = Client()
+    client.post(url("start", invitation), {"role": ""})
+    client.post(url("area", invitation, "customer-requirements"), area_data(cr_1="2"))
+    return invitation
+
+
 def url(name, invitation, *args):
     return reverse(f"questionnaire:{name}", args=[invitation.token, *args])
 
@@ -471,6 +481,25 @@ class TestReviewAndSubmit:
     def test_submitting_nothing_is_refused_with_a_message(self, client, started):
         response = client.post(url("submit", started), follow=True)
         assert "Your answers were not submitted: answer at least one question" in text(response)
+        assert Response.objects.get().submitted_at is None
+
+    def test_head_answers_as_get_without_a_body_and_changes_nothing(
+        self, client, invitation, started_elsewhere
+    ):
+        """Mail scanners and link previews ask HEAD of the links people are sent."""
+        pages = [
+            url("start", invitation),
+            url("area", started_elsewhere, "customer-requirements"),
+            url("review", started_elsewhere),
+            url("submit", started_elsewhere),
+            url("thanks", started_elsewhere),
+        ]
+        for page in pages:
+            asked, got = client.head(page), client.get(page)
+            assert asked.status_code == got.status_code
+            assert asked.get("Location") == got.get("Location")
+            assert asked.content == b""
+        assert Response.objects.count() == 1  # the one started elsewhere; none submitted
         assert Response.objects.get().submitted_at is None
 
     def test_submit_and_thanks_by_get_lead_back_safely(self, client, started):
