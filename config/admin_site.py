@@ -8,7 +8,7 @@ page stays open to everyone, and its sign-out works for every signed-in user.
 
 `config.apps.AdminConfig` makes this the default site, so `admin.site` and every
 `@admin.register` use it. Every model it registers, ours and other apps', gets the checked
-lists of `config.admin_lists`.
+lists of `config.admin_lists` and the checked inline rows of `config.admin_formsets`.
 """
 
 from functools import update_wrapper
@@ -19,8 +19,11 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from assessments.admin_access import is_consultant
+from config.admin_formsets import CheckedFormsets
 from config.admin_lists import CheckedChangeLists
 from config.sign_in import AdminSignInForm
+
+CHECKS = (CheckedChangeLists, CheckedFormsets)
 
 
 class AdminSite(admin.AdminSite):
@@ -29,10 +32,11 @@ class AdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, CheckedChangeLists):
+        missing = tuple(mixin for mixin in CHECKS if not issubclass(admin_class, mixin))
+        if missing:
             admin_class = type(
                 admin_class.__name__,
-                (CheckedChangeLists, admin_class),
+                (*missing, admin_class),
                 {"__module__": admin_class.__module__},
             )
         super().register(model_or_iterable, admin_class, **options)
