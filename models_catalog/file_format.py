@@ -328,8 +328,9 @@ class _Checker:
             )
 
     def check_areas(self, level: dict, where: str, number: int, area_keys: set, question_keys: set):
-        if "process_areas" not in level:
-            self.shape.absent.add(f"level:{number}.process_areas")
+        # A level may have none: leaving the list out or giving null says so, as for any
+        # optional field (CONTRACT.md section 4).
+        if not self.optional(level, "process_areas", f"level:{number}.process_areas"):
             return
         areas = level["process_areas"]
         if not isinstance(areas, list):

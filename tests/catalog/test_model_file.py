@@ -110,6 +110,15 @@ def test_a_level_may_have_no_process_areas_key_at_all():
     read_model_file(json.dumps(document))
 
 
+@pytest.mark.django_db
+def test_a_level_whose_process_areas_are_null_has_none_and_round_trips():
+    document = model_document()
+    document["levels"][0]["process_areas"] = None
+    maturity_model = import_document(document)
+    assert not maturity_model.levels.get(number=1).process_areas.exists()
+    assert export_document(maturity_model) == document
+
+
 def test_process_area_keys_are_unique_within_the_model():
     document = model_document()
     document["levels"][2]["process_areas"][0]["key"] = "monitoring"
