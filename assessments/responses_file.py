@@ -79,7 +79,7 @@ def read_responses_file(data: bytes | str, outline: ModelOutline) -> ResponsesFi
     try:
         columns = check_header(next(reader, None))
     except csv.Error as error:
-        raise ResponsesFileError([f"line 1: not valid CSV ({error})"]) from None
+        raise ResponsesFileError([f"line 1: {csv_problem(error)}"]) from None
     values = value_table(outline)
     rows, errors = [], []
     seen: dict[tuple[str, int], int] = {}
@@ -98,10 +98,20 @@ def read_responses_file(data: bytes | str, outline: ModelOutline) -> ResponsesFi
                     rows.append(row)
             line = reader.line_num + 1
     except csv.Error as error:
-        errors.append(f"line {line}: not valid CSV ({error})")
+        errors.append(f"line {line}: {csv_problem(error)}")
     if errors:
         raise ResponsesFileError(errors)
     return ResponsesFile(rows=rows, respondents=profiles)
+
+
+def csv_problem(error: csv.Error) -> str:
+    """What Python's CSV reader found, in words a person can act on where it has some."""
+    if str(error).startswith("field larger than field limit"):
+        return (
+            f"a cell holds more than {csv.field_size_limit():,} characters, more than a "
+            "responses file may hold (is a quote left open?)"
+        )
+    return f"not valid CSV ({error})"
 
 
 def value_table(outline: ModelOutline) -> dict[str, int | None]:

@@ -106,9 +106,13 @@ def test_a_bad_row_refuses_the_whole_file_naming_its_line(maturity_model, tmp_pa
             "line 5: not valid CSV (unexpected end of data)",
         ),
         ('r-003,cr-1,2,,,"quoted" then more\n', "line 5: not valid CSV (',' expected after"),
+        (
+            "r-003,cr-1,2,,," + "x" * 131_073 + "\n",
+            "line 5: a cell holds more than 131,072 characters, more than a responses file",
+        ),
     ],
 )
-def test_a_quote_that_breaks_the_csv_refuses_the_file_naming_its_line(
+def test_csv_that_cannot_be_read_refuses_the_file_naming_its_line(
     maturity_model, tmp_path, rows, reason
 ):
     with pytest.raises(CommandError) as error:
