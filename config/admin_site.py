@@ -8,7 +8,8 @@ page stays open to everyone, and its sign-out works for every signed-in user.
 
 `config.apps.AdminConfig` makes this the default site, so `admin.site` and every
 `@admin.register` use it. Every model it registers, ours and other apps', gets the checked
-lists of `config.admin_lists` and the checked inline rows of `config.admin_formsets`.
+lists of `config.admin_lists`, the checked inline rows of `config.admin_formsets` and the
+checked many-to-many choices of `config.admin_choices`.
 """
 
 from functools import update_wrapper
@@ -19,11 +20,12 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from assessments.admin_access import is_consultant
+from config.admin_choices import CheckedChoices
 from config.admin_formsets import CheckedFormsets
 from config.admin_lists import CheckedChangeLists
 from config.sign_in import AdminSignInForm
 
-CHECKS = (CheckedChangeLists, CheckedFormsets)
+CHECKS = (CheckedChangeLists, CheckedFormsets, CheckedChoices)
 
 
 class AdminSite(admin.AdminSite):
