@@ -12,13 +12,14 @@ running it (0.3 ms of the server's 0.35 ms; psycopg2 prepares nothing). So on Po
 the same statement is a view, read through a PL/pgSQL function, whose plan each
 connection makes once and keeps: the page's server work halves. It holds no session
 state, so it is safe behind a pooler such as PgBouncer. `migrate` takes both down before
-it alters tables and puts them back after (apps.py), as it does the answer guards.
+it alters tables and puts them back after (apps.py), as it does the answer guards; pages
+served meanwhile read by the join itself.
 """
 
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connections
+from django.db import ProgrammingError, connections
 from django.db.models import Field, Model
 
 from assessments.models import Campaign, Invitation, Response
@@ -97,14 +98,21 @@ def statement(alias: str) -> tuple[str, tuple[Part, ...]]:
     found = journey_join(alias)
     if connections[alias].vendor == "postgresql":
         return f"SELECT * FROM {FUNCTION}(%s)", found.parts
+    return join_statement(alias), found.parts
+
+
+@cache
+def join_statement(alias: str) -> str:
+    """The join itself: SQLite's statement, and PostgreSQL's while its function is away."""
+    found = journey_join(alias)
     token = connections[alias].ops.quote_name("token")
-    sql = f"SELECT {', '.join(found.columns)} FROM {found.tables} WHERE i.{token} = %s"
-    return sql, found.parts
+    return f"SELECT {', '.join(found.columns)} FROM {found.tables} WHERE i.{token} = %s"
 
 
 # PostgreSQL's plan-keeping form of the statement (see the module's docstring).
 VIEW = "assessments_journey"
 FUNCTION = "assessments_journey_for"
+UNDEFINED_FUNCTION = "42883"  # PostgreSQL's error code
 
 
 def postgres_objects(alias: str) -> list[str]:
@@ -154,6 +162,10 @@ def has_every_column(connection) -> bool:
     return True
 
 
+def function_missing(error: ProgrammingError) -> bool:
+    return getattr(error.__cause__, "pgcode", None) == UNDEFINED_FUNCTION
+
+
 def converters(fields: list[Field], table_alias: str, connection) -> tuple[tuple, ...]:
     """What SQLCompiler.get_converters finds for each column: the backend's and the
     field's own (SQLite's dates arrive as text, its booleans as integers)."""
@@ -169,8 +181,16 @@ def read_journey(token: str, alias: str = "default") -> tuple[Invitation, Respon
     """The invitation with its campaign and model, and the person's response if any;
     None for an unknown token."""
     sql, parts = statement(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [token])
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(sql, [token])
+        except ProgrammingError as error:
+            # `migrate` takes the function down while it alters tables, and app servers
+            # still serve meanwhile; outside a transaction the failed call spoils nothing.
+            if not function_missing(error) or connection.in_atomic_block:
+                raise
+            cursor.execute(join_statement(alias), [token])
         row = cursor.fetchone()
     if row is None:
         return None

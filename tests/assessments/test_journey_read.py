@@ -149,3 +149,32 @@ def function_exists() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_proc WHERE proname = %s", [FUNCTION])
         return cursor.fetchone() is not None
+
+
+def test_a_migrate_with_nothing_to_apply_leaves_the_function_in_place(campaign):
+    remove_database_objects(sender=None, using=connection.alias, plan=[])
+    assert function_exists() is (connection.vendor == "postgresql")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_migrate_has_the_function_away_pages_read_by_the_join(campaign):
+    """App servers keep serving while `migrate` runs."""
+    invitation = InvitationFactory(campaign=campaign)
+    remove_database_objects(sender=None, using=connection.alias)
+    try:
+        read, response = read_journey(invitation.token)
+        assert read.campaign == campaign
+        assert response is None
+    finally:
+        install_database_objects(sender=None, using=connection.alias)
+
+
+def test_inside_a_transaction_a_missing_function_is_an_error(campaign):
+    """A failed statement spoils PostgreSQL's transaction: nothing may carry on in it."""
+    invitation = InvitationFactory(campaign=campaign)
+    remove_database_objects(sender=None, using=connection.alias)
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            read_journey(invitation.token)
+    else:
+        assert read_journey(invitation.token)[0].campaign == campaign
