@@ -5,10 +5,10 @@ from django.db.models.signals import post_migrate, pre_migrate
 
 def remove_database_objects(sender, using, plan=None, **kwargs):
     """What the database holds beyond Django's tables: the answer guards (db_guards.py)
-    and PostgreSQL's journey function (journey_read.py). Migrations that alter the tables
+    and PostgreSQL's journey function (journey_function.py). Migrations that alter the tables
     they name must not trip over them; a `migrate` with nothing to apply leaves them."""
     from assessments.db_guards import remove_answer_guards
-    from assessments.journey_read import remove_journey_function
+    from assessments.journey_function import remove_journey_function
 
     if plan is not None and not plan:
         return
@@ -21,7 +21,7 @@ def install_database_objects(sender, using, **kwargs):
     """Put them back, each replaced in one transaction: the pages served meanwhile see
     the old ones or the new."""
     from assessments.db_guards import install_answer_guards
-    from assessments.journey_read import install_journey_function
+    from assessments.journey_function import install_journey_function
 
     connection = connections[using]
     with transaction.atomic(using=using):

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.apps import install_database_objects, remove_database_objects
-from assessments.journey_read import FUNCTION, has_every_column, read_journey
+from assessments.journey_function import has_every_column
+from assessments.journey_read import FUNCTION, read_journey
 from assessments.models import Campaign, Invitation, Response
 from tests.factories import InvitationFactory, UnitFactory
 
