@@ -316,6 +316,7 @@ OPTIONAL_FIELDS = {
     "allow_na": (lambda document: document["scale"], False),
     "level description": (lambda document: document["levels"][1], ""),
     "obstacle": (lambda document: document["levels"][1], ""),
+    "level process_areas": (lambda document: document["levels"][0], []),
     "area threshold": (first_area, None),
     "area description": (first_area, ""),
     "recommendation": (first_area, ""),

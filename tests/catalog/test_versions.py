@@ -321,3 +321,14 @@ def test_next_version_raises_the_last_number(version, taken, expected):
 
 def test_version_order_compares_numbers_as_numbers():
     assert sorted(["1.10", "1.2", "1.9", "2.0"], key=version_key) == ["1.2", "1.9", "1.10", "2.0"]
+
+
+def test_a_used_version_takes_null_for_a_levels_empty_list_of_process_areas():
+    maturity_model = import_document(SMALL_MODEL)
+    CampaignFactory(maturity_model=maturity_model)
+    document = model_document()
+    assert document["levels"][0]["process_areas"] == []
+    document["levels"][0]["process_areas"] = None
+    again, changed = import_model_file(json.dumps(document))
+    assert (again.pk, changed) == (maturity_model.pk, True)
+    assert export_document(again) == document
