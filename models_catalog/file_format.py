@@ -328,8 +328,8 @@ class _Checker:
             )
 
     def check_areas(self, level: dict, where: str, number: int, area_keys: set, question_keys: set):
-        # A level may have none: leaving the list out or giving null says so, as for any
-        # optional field (CONTRACT.md section 4).
+        # A level may have no process areas (CONTRACT.md section 4): leaving the list out
+        # or giving null says so, as it does for the optional fields.
         if not self.optional(level, "process_areas", f"level:{number}.process_areas"):
             return
         areas = level["process_areas"]
