@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.database import prepare_environment
+from bench.database import ready_database
 
 RESPONDENTS = 5000
 FEW_RESPONDENTS = 50
@@ -24,15 +24,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-http", action="store_true", help="no gunicorn load test")
     options = parser.parse_args(argv)
 
-    database = prepare_environment()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_models", verbosity=0)
-
+    database = ready_database()
     from bench import measures
 
     rows = []

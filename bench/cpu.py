@@ -12,13 +12,12 @@ look at. Linux only; not part of `make bench`.
 import argparse
 import os
 import resource
-import secrets
 import shutil
 import sys
 import time
 from pathlib import Path
 
-from bench.database import prepare_environment
+from bench.database import ready_database
 
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100  # /proc's unit
 PROC = Path("/proc")
@@ -80,21 +79,11 @@ def main(argv=None) -> int:
     if shutil.which("wrk") is None:
         print("bench.cpu needs wrk (apt-get install wrk, or make wrk)", file=sys.stderr)
         return 1
-    database = prepare_environment()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_models", verbosity=0)
+    database = ready_database()
     from bench import http, measures
 
     campaign = measures.build_campaign("50 respondents", 50)
-    area = campaign.maturity_model.process_areas.order_by("level__number", "position").first()
-    keys = list(area.questions.values_list("key", flat=True))
-    token = secrets.token_hex(16)  # an unmasked CSRF secret is a valid form token
-    post = {"method": "POST", "cookie": f"csrftoken={token}", "token": token, "keys": keys}
+    area, post = http.save_load(campaign)
     port = http.free_port()
     server = http.start_gunicorn(port)
     print(f"{database}: CPU ms per request (app workers, database server, wrk)")

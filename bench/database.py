@@ -26,6 +26,20 @@ def prepare_environment() -> str:
     return "SQLite"
 
 
+def ready_database() -> str:
+    """A fresh benchmark database, migrated and with the shipped models; Django set up on
+    it. Returns the label for the report."""
+    database = prepare_environment()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_models", verbosity=0)
+    return database
+
+
 def fresh_postgres(url: str) -> str:
     import psycopg2
 

@@ -130,6 +130,15 @@ def questionnaire_links(campaign, count=40) -> list[str]:
     return [f"/respond/{invitation.token}/" for invitation in invitations]
 
 
+def save_load(campaign) -> tuple:
+    """The area people save in the load (the model's first), and the options of `load`
+    that post its every question."""
+    area = campaign.maturity_model.process_areas.order_by("level__number", "position").first()
+    keys = list(area.questions.values_list("key", flat=True))
+    token = secrets.token_hex(16)  # an unmasked CSRF secret is a valid form token
+    return area, {"method": "POST", "cookie": f"csrftoken={token}", "token": token, "keys": keys}
+
+
 @dataclass(frozen=True)
 class Measure:
     name: str
@@ -150,13 +159,11 @@ def page_rows(campaign) -> list[tuple]:
                 "",
             )
         ]
-    first_area = campaign.maturity_model.process_areas.order_by("level__number", "position").first()
-    keys = list(first_area.questions.values_list("key", flat=True))
+    first_area, post = save_load(campaign)
     viewer = get_user_model().objects.create_superuser(f"bench-{secrets.token_hex(4)}")
     client = Client()
     client.force_login(viewer)
     session = f"sessionid={client.cookies['sessionid'].value}"
-    token = secrets.token_hex(16)  # an unmasked CSRF secret is a valid form token
     results_path = [f"/reports/campaigns/{campaign.pk}/"]
     health = Measure("/healthz", 1.0)
     measures = [
@@ -174,7 +181,6 @@ def page_rows(campaign) -> list[tuple]:
         for _ in range(ROUNDS):
             links = questionnaire_links(campaign)
             area_paths = [f"{link}areas/{first_area.key}/" for link in links]
-            post = {"method": "POST", "cookie": f"csrftoken={token}", "token": token, "keys": keys}
             loads = [
                 (health, ["/healthz"], {}),
                 # Results before this round's writes: saves change the cached results.
