@@ -34,10 +34,9 @@ def goes_through_the_queue(*, campaign: Campaign, kind: str) -> bool:
     return answers > settings.EXPORT_INLINE_MAX_ANSWERS
 
 
-def answer_export_for(*, campaign: Campaign, kind: str, requested_by) -> AnswerExport:
-    """The campaign's export of this kind for its answers as they are now: the ready one,
-    the one being prepared, a failure not shown yet; otherwise a new one, queued."""
-    latest = (
+def latest_export(*, campaign: Campaign, kind: str) -> AnswerExport | None:
+    """The newest export of this kind for the campaign's answers as they are now, if any."""
+    return (
         AnswerExport.objects.filter(
             campaign=campaign,
             kind=kind,
@@ -47,10 +46,26 @@ def answer_export_for(*, campaign: Campaign, kind: str, requested_by) -> AnswerE
         .order_by("-pk")
         .first()
     )
+
+
+def answer_export_for(*, campaign: Campaign, kind: str, requested_by) -> AnswerExport:
+    """The campaign's export of this kind for its answers as they are now: the ready one,
+    the one being prepared, a failure not shown yet; otherwise a new one, queued."""
+    latest = latest_export(campaign=campaign, kind=kind)
     if latest is None or (latest.status == FAILED and not show_failure_once(latest)):
         return queue_new(campaign=campaign, kind=kind, requested_by=requested_by)
     if latest.status == PENDING and claim_stalled(latest):
         queue(latest)
+    return latest
+
+
+def answer_export_as_it_stands(*, campaign: Campaign, kind: str) -> AnswerExport:
+    """What answer_export_for would show, with nothing queued, claimed or marked as shown:
+    for HEAD, which mail scanners, link checkers and browsers' prefetching send and which
+    must change nothing. Where a request would queue an export, an unsaved pending one."""
+    latest = latest_export(campaign=campaign, kind=kind)
+    if latest is None or (latest.status == FAILED and latest.failure_shown_at is not None):
+        return AnswerExport(campaign=campaign, kind=kind, status=PENDING)
     return latest
 
 
@@ -103,14 +118,15 @@ def queue(export: AnswerExport):
     export.refresh_from_db()
 
 
-def file_lost(export: AnswerExport) -> AnswerExport:
+FILE_LOST = "The prepared file is no longer in storage."
+
+
+def file_lost(export: AnswerExport, *, record: bool = True) -> AnswerExport:
     """A ready export whose file storage no longer has: failed, said once, prepared again
-    on the next request."""
-    AnswerExport.objects.filter(pk=export.pk).update(
-        status=FAILED,
-        file="",
-        error="The prepared file is no longer in storage.",
-        failure_shown_at=timezone.now(),
-    )
+    on the next request. `record=False` (for HEAD) says so without writing it down."""
+    lost = {"status": FAILED, "file": "", "error": FILE_LOST, "failure_shown_at": timezone.now()}
+    if not record:
+        return AnswerExport(pk=export.pk, campaign_id=export.campaign_id, kind=export.kind, **lost)
+    AnswerExport.objects.filter(pk=export.pk).update(**lost)
     export.refresh_from_db()
     return export

@@ -3,7 +3,8 @@
 A campaign of up to settings.EXPORT_INLINE_MAX_ANSWERS answers gets its file built in the
 request. A larger one is prepared on the queue (export_jobs.py): meanwhile the address
 answers 202 with a page that looks again every few seconds, and once the file is ready
-the same address streams it from storage.
+the same address streams it from storage. HEAD is answered as GET would be, but changes
+nothing: it neither queues an export nor uses up the one showing of a failure.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -32,12 +33,19 @@ def answers_download(request, campaign_id: int, kind: str):
         return too_many_rows(request, error)
     if not queued:
         return attachment(build(campaign), content_type, filename)
-    export = export_jobs.answer_export_for(campaign=campaign, kind=kind, requested_by=request.user)
+    # HEAD answers as GET would, but queues, claims and marks nothing.
+    changes = request.method != "HEAD"
+    if changes:
+        export = export_jobs.answer_export_for(
+            campaign=campaign, kind=kind, requested_by=request.user
+        )
+    else:
+        export = export_jobs.answer_export_as_it_stands(campaign=campaign, kind=kind)
     if export.status == AnswerExport.Status.READY:
         try:
             stored = export.file.storage.open(export.file.name, "rb")
         except OSError:
-            export = export_jobs.file_lost(export)
+            export = export_jobs.file_lost(export, record=changes)
         else:
             response = FileResponse(
                 stored, as_attachment=True, filename=filename, content_type=content_type

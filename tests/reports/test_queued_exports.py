@@ -491,6 +491,82 @@ def test_a_file_gone_from_storage_is_said_then_prepared_again(
     assert body_of(served).decode() == exports.answers_csv(varied_campaign)
 
 
+# HEAD (mail scanners, link checkers, prefetching): answered as GET, changing nothing
+
+
+def test_head_of_a_large_export_queues_nothing(
+    consulting, varied_campaign, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = consulting.head(url_of(varied_campaign))
+
+    assert response.status_code == 202
+    assert response.content == b""
+    assert "no-store" in response["Cache-Control"]
+    assert not AnswerExport.objects.exists()
+    assert sent == []
+
+
+def test_head_of_a_prepared_export_gives_the_download_without_its_body(
+    consulting, committed, varied_campaign
+):
+    ready_export(consulting, committed, varied_campaign)
+
+    response = consulting.head(url_of(varied_campaign))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert int(response["Content-Length"]) == len(exports.answers_csv(varied_campaign).encode())
+    assert body_of(response) == b""
+
+
+def test_head_does_not_use_up_the_one_showing_of_a_failure(
+    consulting, committed, varied_campaign, monkeypatch
+):
+    url = url_of(varied_campaign)
+    fail_writing(monkeypatch, OSError(28, "No space left on device"))
+    committed(consulting, url)
+
+    looked = [consulting.head(url).status_code for _ in range(2)]
+    failed = consulting.get(url)
+
+    assert looked == [503, 503]
+    assert failed.status_code == 503
+    assert "No space left on device" in failed.content.decode()
+    assert consulting.head(url).status_code == 202  # as a GET now would: prepared again
+    assert AnswerExport.objects.get().status == FAILED
+
+
+def test_head_of_a_file_gone_from_storage_says_so_and_records_nothing(
+    consulting, committed, varied_campaign
+):
+    export = ready_export(consulting, committed, varied_campaign)
+    export.file.storage.delete(export.file.name)
+
+    looked = consulting.head(url_of(varied_campaign))
+    lost = consulting.get(url_of(varied_campaign))
+
+    assert looked.status_code == 503
+    assert lost.status_code == 503
+    assert "The prepared file is no longer in storage." in lost.content.decode()
+
+
+def test_head_of_an_export_pending_too_long_leaves_it_to_the_next_get(
+    consulting, varied_campaign, sent, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_RETRY_AFTER = 600
+    long_ago = timezone.now() - timedelta(seconds=601)
+    export = export_jobs.queue_new(campaign=varied_campaign, kind="csv", requested_by=None)
+    AnswerExport.objects.filter(pk=export.pk).update(queued_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        looked = consulting.head(url_of(varied_campaign))
+
+    assert looked.status_code == 202
+    assert sent == []
+    assert AnswerExport.objects.get().queued_at == long_ago
+
+
 # Too many rows for one sheet: refused before anything is queued
 
 
