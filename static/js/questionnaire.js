@@ -3,7 +3,7 @@
  * - An area page saves as the person goes: each change posts the form to the same
  *   address the Save button uses (Accept: application/json), so closing the tab loses
  *   nothing. The server writes only what changed compared with what the page showed; after
- *   a save the page's record of what it showed is brought up to date.
+ *   a save the page's record of what it showed becomes what that save posted.
  * - The error summary takes the focus, so screen readers read it first.
  */
 (function () {
@@ -29,24 +29,18 @@
     }
   }
 
-  function fieldValue(name) {
-    var checked = form.querySelector('input[type="radio"][name="' + name + '"]:checked');
-    if (checked) {
-      return checked.value;
-    }
-    var field = form.elements.namedItem(name);
-    return field && field.value !== undefined ? field.value : "";
-  }
-
-  function markShown(keys) {
+  // The page's record of what the server holds is what a save posted, not what the
+  // fields hold when it returns: an answer changed while the save was on its way is newer
+  // and must still count as a change for the next save.
+  function markShown(keys, sent) {
     keys.forEach(function (key) {
       var shown = form.elements.namedItem("shown-" + key);
       var shownComment = form.elements.namedItem("shown-comment-" + key);
       if (shown) {
-        shown.value = fieldValue("value-" + key);
+        shown.value = sent.get("value-" + key) || "";
       }
       if (shownComment) {
-        shownComment.value = fieldValue("comment-" + key).replace(/\r\n/g, "\n").trim();
+        shownComment.value = (sent.get("comment-" + key) || "").replace(/\r\n/g, "\n").trim();
       }
     });
   }
@@ -58,10 +52,11 @@
     }
     saving = true;
     say("Saving…");
+    var sent = new FormData(form);
     // The form posts to its own page; form.action would be the buttons named "action".
     fetch(window.location.pathname, {
       method: "POST",
-      body: new FormData(form),
+      body: sent,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })
@@ -72,7 +67,7 @@
       })
       .then(function (result) {
         if (result.ok) {
-          markShown(result.body.saved || []);
+          markShown(result.body.saved || [], sent);
           say("Your answers on this page are saved.");
         } else {
           var first = (result.body.errors || [])[0];

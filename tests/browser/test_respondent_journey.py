@@ -142,3 +142,36 @@ def test_a_narrow_phone_never_scrolls_sideways(live_server, new_phone, invitatio
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, area
     page.goto(link(live_server, invitation, "review"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_an_answer_changed_while_the_page_is_saving_is_saved_too(
+    live_server, new_phone, invitation
+):
+    """A mis-tap corrected on a slow network: the first save is still on its way when the
+    person picks another answer; the second answer is the one kept."""
+    page = new_phone()
+    page.goto(link(live_server, invitation))
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("progressbar", name="Area 1 of 3")).to_be_visible()
+    held = []
+
+    def hold_the_first_save(route):
+        if route.request.method == "POST" and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/areas/**", hold_the_first_save)
+    choose(page, "We know who our target customers are.", "Defined")
+    expect(page.get_by_role("status")).to_have_text("Saving…")
+    assert len(held) == 1
+    choose(page, "We know who our target customers are.", "Optimized")
+    page.wait_for_timeout(600)  # past the page's pause before it saves a change
+    held[0].continue_()
+
+    expect(page.get_by_role("status")).to_have_text("Your answers on this page are saved.")
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    expect(
+        question(page, "We know who our target customers are.").get_by_label("Optimized")
+    ).to_be_checked()
