@@ -54,6 +54,14 @@ def normalized_text(text: str) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
+class CommentField(forms.CharField):
+    """A comment box. Its line breaks count once toward the limit, as the browser counts
+    them against the box's maxlength, though it sends each as CRLF."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class QuestionField(forms.ChoiceField):
     """One question's answer: a scale value, N/A, or nothing chosen yet."""
 
@@ -207,7 +215,7 @@ def area_fields(area: AreaOutline, scale: ScaleOutline) -> dict[str, forms.Field
     for question in area.questions:
         key = question.key
         fields[f"value-{key}"] = QuestionField(question=question, scale=scale)
-        fields[f"comment-{key}"] = forms.CharField(
+        fields[f"comment-{key}"] = CommentField(
             label="Comment (optional)",
             required=False,
             max_length=COMMENT_MAX_LENGTH,

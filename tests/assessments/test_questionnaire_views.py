@@ -276,6 +276,16 @@ class TestAreaPage:
         assert "Ensure this value has at most 2000 characters" in text(response)
         assert stored(started) == {}
 
+    def test_line_breaks_count_once_toward_the_comments_limit(self, client, started):
+        # 2,000 characters as the browser counts them, 2,019 as it sends them (CRLF).
+        comment = "\r\n".join(["x" * 99] * 20) + "x"
+        response = save(client, started, "customer-requirements", cr_1=("2", comment))
+        assert response.status_code == 302
+        assert stored(started) == {"cr-1": (2, comment.replace("\r\n", "\n"))}
+        too_long = comment + "x"
+        response = save(client, started, "customer-requirements", cr_1=("2", too_long))
+        assert "Ensure this value has at most 2000 characters (it has 2001)" in text(response)
+
     def test_an_empty_value_never_erases_a_stored_answer(self, client, started):
         save(client, started, "customer-requirements", cr_1=("3", "kept"))
         # A forged or odd post sends nothing for a question the page showed as answered.
