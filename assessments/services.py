@@ -223,18 +223,27 @@ def check_member(*, username: str, organization_name: str, role: str) -> Organiz
     return organization
 
 
+def has_a_password(user) -> bool:
+    """Whether the user can sign in with some password: not a new user's empty one, nor
+    one marked unusable."""
+    return bool(user.password) and user.has_usable_password()
+
+
 @transaction.atomic
 def add_member(
     *, username: str, organization_name: str, role: str, password: str | None = None
 ) -> Membership:
-    """Give a user (created when missing) a role in an organization."""
+    """Give a user (created when missing) a role in an organization.
+
+    `password` is for a user who has none: a new one, or one made without a usable
+    password. A password someone already has is kept, so that a script that grants roles
+    to existing users never resets theirs."""
     organization = check_member(username=username, organization_name=organization_name, role=role)
     user, created = get_user_model().objects.get_or_create(username=username)
-    if created or password:
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
+    if password and not has_a_password(user):
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
     user.save()
     # Saving the membership makes the user staff while they consult for some organization,
     # and no longer once they consult for none (assessments/signals.py).

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -177,6 +178,37 @@ def test_add_member_refuses_an_empty_password_for_a_new_user():
         call_command("add_member", "bob", organization="Acme", role="executive", password="")
 
     assert not User.objects.filter(username="bob").exists()
+
+
+def test_add_member_keeps_the_password_an_existing_user_has():
+    # A script granting roles passes the same --password for every organization.
+    acme, globex = OrganizationFactory(name="Acme"), OrganizationFactory(name="Globex")
+    add_member("ada", acme, "consultant", password="a-long-pass-2026")
+    User.objects.filter(username="ada").update(password=make_password("ada-chose-this-one"))
+    err = io.StringIO()
+
+    out = add_member("ada", globex, "executive", password="a-long-pass-2026", stderr=err)
+
+    assert out == "ada is executive of Globex\n"
+    assert err.getvalue() == "note: ada already has a password, which was left as it is\n"
+    ada = User.objects.get(username="ada")
+    assert ada.check_password("ada-chose-this-one")
+    assert not ada.check_password("a-long-pass-2026")
+
+
+@pytest.mark.parametrize("made_with", ["no password", "an unusable password"])
+def test_add_member_gives_a_password_to_an_existing_user_who_has_none(made_with):
+    acme = OrganizationFactory(name="Acme")
+    if made_with == "no password":
+        User.objects.create(username="bob")
+    else:
+        User.objects.create_user("bob")  # no password given: an unusable one
+    err = io.StringIO()
+
+    add_member("bob", acme, "executive", password="a-long-pass-2026", stderr=err)
+
+    assert User.objects.get(username="bob").check_password("a-long-pass-2026")
+    assert err.getvalue() == ""
 
 
 class Terminal(io.StringIO):

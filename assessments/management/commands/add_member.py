@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from assessments.models import Membership
-from assessments.services import CampaignError, add_member, check_member
+from assessments.services import CampaignError, add_member, check_member, has_a_password
 from config.commands import ProductCommand
 
 NO_PASSWORD = "no password given (use --password or a terminal)"
@@ -31,8 +31,10 @@ class Command(ProductCommand):
             # Checked before the prompt: without a terminal the prompt fails, and its error
             # would hide a missing organization.
             check_member(username=username, organization_name=organization, role=role)
-            if password is None and not self.user_exists(username):
+            existing = self.existing_user(username)
+            if password is None and existing is None:
                 password = self.prompt_password(username)
+            keeps_password = password and existing and has_a_password(existing)
             # The report is part of the transaction (config/commands.py); the prompt is
             # not, or it would hold SQLite's write lock while someone types.
             with transaction.atomic():
@@ -43,11 +45,15 @@ class Command(ProductCommand):
                     f"{membership.user.username} is {membership.get_role_display().lower()} of "
                     f"{membership.organization.name}"
                 )
+                if keeps_password:
+                    self.stderr.write(
+                        f"note: {username} already has a password, which was left as it is"
+                    )
         except CampaignError as error:
             raise CommandError(str(error)) from None
 
-    def user_exists(self, username: str) -> bool:
-        return get_user_model().objects.filter(username=username).exists()
+    def existing_user(self, username: str):
+        return get_user_model().objects.filter(username=username).first()
 
     def prompt_password(self, username: str) -> str:
         """A password typed at the prompt meets the site's password rules, as Django's
