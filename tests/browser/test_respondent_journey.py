@@ -175,3 +175,25 @@ def test_an_answer_changed_while_the_page_is_saving_is_saved_too(
     expect(
         question(page, "We know who our target customers are.").get_by_label("Optimized")
     ).to_be_checked()
+
+
+def focus_ring(page) -> tuple:
+    return page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth, s.outlineColor]; })()"
+    )
+
+
+def test_text_boxes_and_lists_show_the_sites_focus_ring(live_server, new_phone, invitation):
+    # Bootstrap's own focus rules for .form-select and .form-control hid the ring behind a
+    # pale glow; the ring is near-black, far past 3:1 against the white page.
+    ring = ["solid", "3px", "rgb(27, 27, 27)"]
+    page = new_phone()
+    page.goto(link(live_server, invitation))
+    page.get_by_label("Your unit").focus()
+    assert focus_ring(page) == ring
+    page.get_by_role("button", name="Start").click()
+    first = question(page, "We know who our target customers are.")
+    first.get_by_text("Add a comment (optional)").click()
+    first.get_by_role("textbox").focus()
+    assert focus_ring(page) == ring
