@@ -491,6 +491,8 @@ class TestReviewAndSubmit:
     def test_submitting_nothing_is_refused_with_a_message(self, client, started):
         response = client.post(url("submit", started), follow=True)
         assert "Your answers were not submitted: answer at least one question" in text(response)
+        # An alert, which screen readers read out as the page opens (a status waits).
+        assert re.search(r'role="alert">Your answers were not submitted', text(response))
         assert Response.objects.get().submitted_at is None
 
     def test_head_answers_as_get_without_a_body_and_changes_nothing(
