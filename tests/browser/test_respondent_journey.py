@@ -142,6 +142,15 @@ def test_a_narrow_phone_never_scrolls_sideways(live_server, new_phone, invitatio
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, area
     page.goto(link(live_server, invitation, "review"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    # An error that repeats a long posted value wraps it.
+    page.goto(link(live_server, invitation, "area", "customer-requirements"))
+    page.evaluate(
+        "(() => { const option = document.querySelector('input[name=\"value-cr-1\"]');"
+        " option.value = '9'.repeat(60); option.checked = true; })()"
+    )
+    page.get_by_role("button", name=SAVE).click()
+    expect(page.get_by_role("alert")).to_contain_text("9999")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 def test_an_answer_changed_while_the_page_is_saving_is_saved_too(
