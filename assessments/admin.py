@@ -41,16 +41,12 @@ from assessments.models import (
 )
 from assessments.repeat import RepeatError, free_repeat_name, repeat_campaign
 from assessments.responses_file import ResponsesFileError
-from assessments.services import import_responses
+from assessments.services import import_responses, plural
 from models_catalog.admin import counted
 from reports import export_jobs, exports
 from reports.models import AnswerExport
 
 CONSULTANT = Membership.Role.CONSULTANT
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def attachment(content, *, filename: str, content_type: str) -> HttpResponse:
@@ -338,8 +334,7 @@ class CampaignAdmin(
                 if summary.answers:
                     messages.success(
                         request,
-                        f"Imported {plural(summary.answers, 'answer')} from "
-                        f"{plural(summary.respondents, 'respondent')}.",
+                        f"Imported {summary}.",
                     )
                 else:
                     messages.warning(request, "The file has no answer rows; nothing was imported.")

@@ -34,6 +34,13 @@ class ImportSummary:
     respondents: int
     answers: int
 
+    def __str__(self):
+        return f"{plural(self.answers, 'answer')} from {plural(self.respondents, 'respondent')}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
 
 def check_target_level(maturity_model, target_level: int | None):
     if target_level is None:

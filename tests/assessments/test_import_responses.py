@@ -57,6 +57,7 @@ def test_import_creates_organization_campaign_units_and_answers(maturity_model, 
 def test_optional_columns_may_be_left_out(maturity_model, tmp_path, capsys):
     run_import(tmp_path, "respondent,question,value\nr-1,cr-1,2\n")
     assert Answer.objects.get().value == 2
+    assert capsys.readouterr().out.splitlines()[0] == "imported 1 answer from 1 respondent"
 
 
 @pytest.mark.parametrize(

@@ -51,9 +51,7 @@ class Command(ProductCommand):
 
     def report(self, summary: ImportSummary, campaign: Campaign):
         if summary.answers:
-            self.stdout.write(
-                f"imported {summary.answers} answers from {summary.respondents} respondents"
-            )
+            self.stdout.write(f"imported {summary}")
         else:
             self.stdout.write("the file has no answer rows; nothing was imported")
         self.stdout.write(str(campaign.pk))
