@@ -31,6 +31,7 @@ from assessments.scoring import (
     NOT_RATED,
     NOT_SATISFIED,
     SATISFIED,
+    TOLERANCE,
     AreaScore,
     is_disagreement,
 )
@@ -139,6 +140,29 @@ class AreaResult:
     @property
     def is_gap(self) -> bool:
         return self.status in (NOT_SATISFIED, NOT_RATED)
+
+    @property
+    def questions_below(self) -> tuple[QuestionResult, ...]:
+        """The rated questions under the area's threshold."""
+        return tuple(
+            question
+            for question in self.questions
+            if question.score is not None and question.score < self.threshold - TOLERANCE
+        )
+
+    @property
+    def short_on_average(self) -> bool:
+        """Whether the shortfall in points says how far the area is from its threshold. Under
+        rule "every" an area can fall short through a question below the threshold while
+        its mean reaches it: then the questions below say it, not a negative shortfall."""
+        return self.shortfall is None or self.shortfall > 0 or not self.questions_below
+
+    @property
+    def shortfall_text(self) -> str:
+        if self.short_on_average:
+            return points(self.shortfall)
+        below = len(self.questions_below)
+        return f"{below} question{'' if below == 1 else 's'} below"
 
     @property
     def weakest_questions(self) -> tuple[QuestionResult, ...]:

@@ -11,7 +11,13 @@ from pypdf import PdfReader
 from reports import chart_images
 from reports.management.commands.render_report import Command as RenderReport
 from reports.pdf import render_report_pdf
-from tests.factories import InvitationFactory
+from tests.factories import (
+    SMALL_MODEL,
+    CampaignFactory,
+    InvitationFactory,
+    import_document,
+    respond,
+)
 from tests.reports.conftest import points, results_document_of, share
 
 SECTIONS = (
@@ -198,3 +204,24 @@ def test_render_report_says_why_the_pdf_could_not_be_written(
 
     with pytest.raises(CommandError, match="cannot write .*: Permission denied"):
         call_command("render_report", str(campaign.pk), "--out", str(tmp_path / "r.pdf"))
+
+
+def test_under_rule_every_a_gap_above_its_threshold_on_average_names_the_questions_below(
+    db, no_chromium
+):
+    # Customer requirements (threshold 50%): 100% and 25%, a mean of 62.5% that reaches
+    # the threshold, but rule "every" wants each question to; a shortfall of -12.5 points
+    # would say nothing.
+    campaign = CampaignFactory(
+        maturity_model=import_document({**SMALL_MODEL, "slug": "small-every", "rule": "every"})
+    )
+    respond(campaign, {"cr-1": 4, "cr-2": 1})
+
+    text = " ".join(pages_of(render_report_pdf(campaign)))
+
+    assert (
+        "Customer requirements (level 2) scores 62.5% on average, which reaches its 50.0% "
+        "threshold, but every question must reach it: 1 of its questions scores below it."
+    ) in text
+    assert "1 question below" in text
+    assert "-12.5 points" not in text

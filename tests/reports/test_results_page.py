@@ -307,3 +307,26 @@ def test_a_chart_left_out_is_explained_in_its_place(client, executive, campaign)
     assert "units where at least 3 people answered; no unit has that many yet" in html
     assert 'id="figure-answer-spread"' not in html
     assert "People broadly agree" in html
+
+
+def test_under_rule_every_an_area_short_through_a_question_names_it_not_a_negative_shortfall(
+    client, executive, campaign
+):
+    # Customer requirements (threshold 50%): 100% and 25%, a mean of 62.5% that reaches
+    # the threshold, but rule "every" wants each question to.
+    campaign.maturity_model = import_document({**model_document(slug="every"), "rule": "every"})
+    campaign.save()
+    respond(campaign, {"cr-1": 4, "cr-2": 1, "mo-1": 4})
+
+    html = page_of(client, executive, campaign)
+
+    assert [
+        "2",
+        "Customer requirements",
+        "Not yet in place",
+        "62.5%",
+        "50.0%",
+        "1 question below",
+    ] in (table_rows(html))
+    assert "<strong>1 question below</strong> it" in html
+    assert "-12.5" not in html

@@ -1,5 +1,5 @@
 from reports.selectors import percent, points, results_report
-from tests.factories import respond
+from tests.factories import SMALL_MODEL, CampaignFactory, import_document, respond
 
 
 def gap_keys(report):
@@ -78,3 +78,22 @@ def test_with_every_level_in_place_nothing_blocks(campaign):
 
     assert report.achieved_level == {"number": 3, "name": "Organizational"}
     assert report.blocking_levels == ()
+
+
+def test_under_rule_every_an_area_short_through_one_question_says_so_not_a_negative_shortfall(
+    db,
+):
+    campaign = CampaignFactory(
+        maturity_model=import_document({**SMALL_MODEL, "slug": "small-every", "rule": "every"})
+    )
+    respond(campaign, {"cr-1": 4, "cr-2": 1, "mo-1": 1})  # cr: 100% and 25%, threshold 50%
+
+    areas = {area.key: area for area in results_report(campaign).summary_gaps}
+
+    requirements, monitoring = areas["customer-requirements"], areas["monitoring"]
+    assert (requirements.status, requirements.shortfall) == ("not_satisfied", -0.125)
+    assert not requirements.short_on_average
+    assert [question.key for question in requirements.questions_below] == ["cr-2"]
+    assert requirements.shortfall_text == "1 question below"
+    assert monitoring.short_on_average  # below on average too: the points say it
+    assert monitoring.shortfall_text == points(monitoring.shortfall)
