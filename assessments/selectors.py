@@ -148,16 +148,35 @@ def answers_by_question(response: Response | None, area: AreaOutline | None = No
     return {answer.question_id: answer for answer in answers}
 
 
-def answered_question_ids(response: Response | None) -> set[int]:
+def answered_in_order(response: Response | None) -> list[int]:
+    """The ids of the questions answered, the one saved last at the end."""
     if response is None:
-        return set()
-    return set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
+        return []
+    answers = Answer.objects.filter(response=response).order_by("updated_at", "question_id")
+    return list(answers.values_list("question_id", flat=True))
 
 
-def resume_area(outline: ModelOutline, answered: set[int]) -> AreaOutline | None:
-    """The first area with a question not answered yet; None when all are answered."""
+def answered_question_ids(response: Response | None) -> set[int]:
+    return set(answered_in_order(response))
+
+
+def resume_area(
+    outline: ModelOutline, answered: set[int], last_answered: int | None = None
+) -> AreaOutline | None:
+    """The first area with a question not answered yet, looking from the area of the answer
+    saved last onward, then from the start: where the person left off, and an area skipped
+    earlier once everything after it is answered. None when all are answered."""
+    areas = outline.areas
+    start = next(
+        (i for i, area in enumerate(areas) if any(q.id == last_answered for q in area.questions)),
+        0,
+    )
     return next(
-        (area for area in outline.areas if any(q.id not in answered for q in area.questions)),
+        (
+            area
+            for area in (*areas[start:], *areas[:start])
+            if any(q.id not in answered for q in area.questions)
+        ),
         None,
     )
 

@@ -29,6 +29,7 @@ from assessments.questionnaire import (
 from assessments.selectors import (
     CampaignState,
     Journey,
+    answered_in_order,
     answered_question_ids,
     answers_by_question,
     area_position,
@@ -109,8 +110,9 @@ def read_only(request, journey: Journey):
     return render(request, "questionnaire/answers.html", context)
 
 
-def resume_url(journey: Journey, answered: set[int]) -> str:
-    area = resume_area(journey.outline, answered)
+def resume_url(journey: Journey, answered_order: list[int]) -> str:
+    last = answered_order[-1] if answered_order else None
+    area = resume_area(journey.outline, set(answered_order), last)
     return area_url(journey, area.key) if area else review_url(journey)
 
 
@@ -120,7 +122,7 @@ def start(request, journey: Journey):
         return read_only(request, journey)
     if journey.state != CampaignState.OPEN:
         return unavailable(request, journey)
-    answered = answered_question_ids(journey.response)
+    answered = answered_in_order(journey.response)
     if journey.response is not None:
         if request.method == "POST":
             return redirect(resume_url(journey, answered))

@@ -261,9 +261,21 @@ class TestWhereThePersonIs:
         ids = {q.key: q.id for area in outline.areas for q in area.questions}
         assert resume_area(outline, set()).key == "customer-requirements"
         assert resume_area(outline, {ids["cr-1"], ids["cr-2"]}).key == "monitoring"
-        # An area skipped earlier is where the person resumes, not the last one seen.
         assert resume_area(outline, {ids["cr-1"], ids["mo-1"]}).key == "customer-requirements"
         assert resume_area(outline, set(ids.values())) is None
+
+    def test_resume_after_the_area_answered_last_then_at_one_skipped_earlier(self, maturity_model):
+        outline = load_outline(maturity_model)
+        ids = {q.key: q.id for area in outline.areas for q in area.questions}
+        skipped_one = {ids["cr-1"], ids["mo-1"]}
+        # Monitoring saved last: the person goes on, not back to the question skipped.
+        assert resume_area(outline, skipped_one, ids["mo-1"]).key == "standard-process"
+        # Half an area saved last: that area.
+        assert resume_area(outline, skipped_one, ids["cr-1"]).key == "customer-requirements"
+        # Everything after it answered: back to the question skipped.
+        all_but_one = set(ids.values()) - {ids["cr-2"]}
+        assert resume_area(outline, all_but_one, ids["sp-2"]).key == "customer-requirements"
+        assert resume_area(outline, set(ids.values()), ids["sp-2"]) is None
 
     def test_unanswered_questions_by_area(self, maturity_model):
         outline = load_outline(maturity_model)

@@ -146,6 +146,18 @@ class TestStartPage:
         assert f'href="{url("area", started, "monitoring")}">Continue where you left off' in page
         assert 'name="role"' not in page
 
+    def test_continuing_goes_on_after_the_page_saved_last_not_back_to_a_question_skipped(
+        self, client, started
+    ):
+        save(client, started, "customer-requirements", cr_1="3")
+        save(client, started, "monitoring", mo_1="2")
+        page = text(client.get(url("start", started)))
+        assert (
+            f'href="{url("area", started, "standard-process")}">Continue where you left off' in page
+        )
+        response = client.post(url("start", started))
+        assert response.url == url("area", started, "standard-process")
+
 
 class TestAreaPage:
     def test_shows_progress_and_each_question_as_a_fieldset_with_labelled_options(
