@@ -4,6 +4,9 @@
  *   address the Save button uses (Accept: application/json), so closing the tab loses
  *   nothing. The server writes only what changed compared with what the page showed; after
  *   a save the page's record of what it showed becomes what that save posted.
+ * - A save the server refuses (a comment on a question without an answer, say) shows each
+ *   question's message in that question, as the Save button's page would, until a save
+ *   goes through: the status line is at the foot of the page, out of sight on a phone.
  * - The error summary takes the focus, so screen readers read it first.
  */
 (function () {
@@ -45,6 +48,42 @@
     });
   }
 
+  function clearNotes() {
+    form.querySelectorAll(".autosave-error").forEach(function (note) {
+      var fieldset = note.closest("fieldset");
+      var described = (fieldset.getAttribute("aria-describedby") || "")
+        .split(" ")
+        .filter(function (id) {
+          return id && id !== note.id;
+        });
+      if (described.length) {
+        fieldset.setAttribute("aria-describedby", described.join(" "));
+      } else {
+        fieldset.removeAttribute("aria-describedby");
+      }
+      fieldset.closest(".question").classList.remove("question-invalid");
+      note.remove();
+    });
+  }
+
+  function showNotes(errors) {
+    clearNotes();
+    errors.forEach(function (error) {
+      var fieldset = error.question && document.getElementById("question-" + error.question);
+      if (!fieldset || document.getElementById("autosave-error-" + error.question)) {
+        return;
+      }
+      var note = document.createElement("p");
+      note.className = "invalid-feedback d-block fw-semibold autosave-error";
+      note.id = "autosave-error-" + error.question;
+      note.textContent = error.message;
+      fieldset.querySelector(".card-body").prepend(note);
+      var described = fieldset.getAttribute("aria-describedby");
+      fieldset.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+      fieldset.closest(".question").classList.add("question-invalid");
+    });
+  }
+
   function save() {
     if (saving) {
       again = true;
@@ -68,10 +107,12 @@
       .then(function (result) {
         if (result.ok) {
           markShown(result.body.saved || [], sent);
+          clearNotes();
           say("Your answers on this page are saved.");
         } else {
-          var first = (result.body.errors || [])[0];
-          say("Not saved yet" + (first ? ": " + first.message : "."));
+          var errors = result.body.errors || [];
+          showNotes(errors);
+          say("Not saved yet" + (errors.length ? ": " + errors[0].message : "."));
         }
       })
       .catch(function () {

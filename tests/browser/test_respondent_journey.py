@@ -206,3 +206,28 @@ def test_text_boxes_and_lists_show_the_sites_focus_ring(live_server, new_phone, 
     first.get_by_text("Add a comment (optional)").click()
     first.get_by_role("textbox").focus()
     assert focus_ring(page) == ring
+
+
+def test_a_save_refused_as_the_person_goes_says_why_in_the_question(
+    live_server, new_phone, invitation
+):
+    """A comment typed before an answer is chosen cannot be saved; the message stands in
+    that question, where the person is, not only in the status line at the page's foot."""
+    page = new_phone()
+    page.goto(link(live_server, invitation))
+    page.get_by_role("button", name="Start").click()
+    first = question(page, "We know who our target customers are.")
+    first.get_by_text("Add a comment (optional)").click()
+    first.get_by_role("textbox").fill("Only in sales.")
+    first.get_by_role("textbox").blur()
+
+    message = "Choose an answer for this question (or N/A) so your comment can be saved."
+    expect(first.locator(".autosave-error")).to_have_text(message)
+    expect(first).to_have_attribute("aria-describedby", "autosave-error-cr-1")
+    expect(page.get_by_role("status")).to_have_text(f"Not saved yet: {message}")
+    assert_accessible(page, "an area page with a save refused")
+
+    first.get_by_label("Defined", exact=True).check()
+    expect(page.get_by_role("status")).to_have_text("Your answers on this page are saved.")
+    expect(first.locator(".autosave-error")).to_have_count(0)
+    expect(first).not_to_have_attribute("aria-describedby", "autosave-error-cr-1")
