@@ -25,8 +25,21 @@ class StartForm(forms.Form):
     """Unit and role, asked only where the invitation does not fix them. An anonymous
     campaign lets people keep both to themselves."""
 
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="Your unit")
-    role = forms.ChoiceField(label="Your role")
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        label="Your unit",
+        error_messages={
+            "required": "Choose your unit.",
+            "invalid_choice": "Choose your unit from the list: the one sent is not among them.",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Your role",
+        error_messages={
+            "required": "Choose your role.",
+            "invalid_choice": "Choose your role from the list: the one sent is not among them.",
+        },
+    )
 
     def __init__(self, *args, invitation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +59,20 @@ class StartForm(forms.Form):
             self.fields["role"].choices = [("", empty), *ROLES]
             self.fields["role"].required = not optional
         self.helper = FormHelper()
+        # The page's own summary says what is missing, as the area pages do: the
+        # browser's bubble is gone on the next tap and screen readers may not read it.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("start", "Start", css_class="btn-brand btn-lg"))
+
+    @property
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) of each field's error, for the page's summary."""
+        return [
+            (self[name].id_for_label, self.fields[name].label, message)
+            for name, messages in self.errors.items()
+            if name in self.fields
+            for message in messages
+        ]
 
 
 def normalized_text(text: str) -> str:

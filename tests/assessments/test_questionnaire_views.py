@@ -99,7 +99,11 @@ class TestStartPage:
         assert "Prefer not to say" not in page
         response = client.post(url("start", invitation), {"role": ""})
         assert response.status_code == 200
-        assert "This field is required" in text(response)
+        page = text(response)
+        assert "<title>Error: " in page
+        summary = page.split('id="error-summary"')[1].split("</div>")[0]
+        assert '<a class="alert-link" href="#id_role">Your role: Choose your role.</a>' in summary
+        assert 'id="error_1_id_role"' in page  # and under the list itself
         assert not Response.objects.exists()
 
     def test_unit_is_chosen_from_the_organization_s_units(self, client, campaign, invitation):
@@ -118,7 +122,10 @@ class TestStartPage:
         elsewhere = UnitFactory(name="Elsewhere")
         response = client.post(url("start", invitation), {"unit": elsewhere.pk, "role": ""})
         assert response.status_code == 200
-        assert "Select a valid choice" in text(response)
+        assert (
+            'href="#id_unit">Your unit: Choose your unit from the list: the one sent is not '
+            "among them.</a>"
+        ) in text(response)
         assert not Response.objects.exists()
 
     def test_what_the_invitation_fixes_is_not_asked(self, client, campaign):

@@ -231,3 +231,22 @@ def test_a_save_refused_as_the_person_goes_says_why_in_the_question(
     expect(page.get_by_role("status")).to_have_text("Your answers on this page are saved.")
     expect(first.locator(".autosave-error")).to_have_count(0)
     expect(first).not_to_have_attribute("aria-describedby", "autosave-error-cr-1")
+
+
+def test_starting_without_a_unit_or_role_says_what_to_choose_first(
+    live_server, new_phone, invitation
+):
+    invitation.campaign.anonymous = False
+    invitation.campaign.save()
+    page = new_phone()
+    page.goto(link(live_server, invitation))
+    page.get_by_role("button", name="Start").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Your unit: Choose your unit.")
+    expect(summary).to_contain_text("Your role: Choose your role.")
+    assert page.title().startswith("Error: ")
+    assert_accessible(page, "start page with errors")
+    summary.get_by_role("link", name="Your role: Choose your role.").click()
+    expect(page.get_by_label("Your role")).to_be_focused()
