@@ -366,13 +366,19 @@ def test_a_deletion_rolled_back_keeps_the_file(db, django_capture_on_commit_call
 # A worker that went silent
 
 
+def export_queued_ago(campaign, settings, seconds: int):
+    """A CSV export queued `seconds` ago, with 600 s as the time a worker is given."""
+    settings.EXPORT_RETRY_AFTER = 600
+    export = export_jobs.queue_new(campaign=campaign, kind="csv", requested_by=None)
+    queued_at = timezone.now() - timedelta(seconds=seconds)
+    AnswerExport.objects.filter(pk=export.pk).update(queued_at=queued_at)
+    return export, queued_at
+
+
 def test_an_export_pending_too_long_is_queued_again_once(
     consulting, varied_campaign, sent, settings, django_capture_on_commit_callbacks
 ):
-    settings.EXPORT_RETRY_AFTER = 600
-    long_ago = timezone.now() - timedelta(seconds=601)
-    export = export_jobs.queue_new(campaign=varied_campaign, kind="csv", requested_by=None)
-    AnswerExport.objects.filter(pk=export.pk).update(queued_at=long_ago)
+    export, long_ago = export_queued_ago(varied_campaign, settings, seconds=601)
 
     with django_capture_on_commit_callbacks(execute=True):
         first = consulting.get(url_of(varied_campaign))
@@ -386,11 +392,7 @@ def test_an_export_pending_too_long_is_queued_again_once(
 def test_an_export_pending_for_less_than_the_limit_is_left_to_its_worker(
     consulting, varied_campaign, sent, settings, django_capture_on_commit_callbacks
 ):
-    settings.EXPORT_RETRY_AFTER = 600
-    export = export_jobs.queue_new(campaign=varied_campaign, kind="csv", requested_by=None)
-    AnswerExport.objects.filter(pk=export.pk).update(
-        queued_at=timezone.now() - timedelta(seconds=590)
-    )
+    export_queued_ago(varied_campaign, settings, seconds=590)
 
     with django_capture_on_commit_callbacks(execute=True):
         consulting.get(url_of(varied_campaign))
@@ -554,10 +556,7 @@ def test_head_of_a_file_gone_from_storage_says_so_and_records_nothing(
 def test_head_of_an_export_pending_too_long_leaves_it_to_the_next_get(
     consulting, varied_campaign, sent, settings, django_capture_on_commit_callbacks
 ):
-    settings.EXPORT_RETRY_AFTER = 600
-    long_ago = timezone.now() - timedelta(seconds=601)
-    export = export_jobs.queue_new(campaign=varied_campaign, kind="csv", requested_by=None)
-    AnswerExport.objects.filter(pk=export.pk).update(queued_at=long_ago)
+    _, long_ago = export_queued_ago(varied_campaign, settings, seconds=601)
 
     with django_capture_on_commit_callbacks(execute=True):
         looked = consulting.head(url_of(varied_campaign))
