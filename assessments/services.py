@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from assessments.bulk import insert_answers
@@ -39,7 +40,7 @@ class ImportSummary:
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count} {word}{pluralize(count)}"
 
 
 def check_target_level(maturity_model, target_level: int | None):

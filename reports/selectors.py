@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from assessments.distributions import answer_counts
@@ -162,7 +163,7 @@ class AreaResult:
         if self.short_on_average:
             return points(self.shortfall)
         below = len(self.questions_below)
-        return f"{below} question{'' if below == 1 else 's'} below"
+        return f"{below} question{pluralize(below)} below"
 
     @property
     def weakest_questions(self) -> tuple[QuestionResult, ...]:
