@@ -7,17 +7,17 @@ Services call these in the transaction that makes the change; deletions made any
 
 from django.db.models import F
 
-from assessments.answer_statements import bump_campaign_version
+from assessments.answer_statements import bump_campaign_version, run
 from assessments.models import Campaign
 
 
 def answers_changed(campaign_id: int):
-    bump_campaign_version("answers_version", campaign_id)
+    run(bump_campaign_version("answers_version", campaign_id))
 
 
 def invitations_changed(campaign_id: int):
     """Invitations were added or removed: the results page's response rate moves."""
-    bump_campaign_version("invitations_version", campaign_id)
+    run(bump_campaign_version("invitations_version", campaign_id))
 
 
 def units_changed(organization_id: int):

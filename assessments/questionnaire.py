@@ -9,12 +9,12 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import answer_statements as statements
 from assessments.campaign_versions import answers_changed
-from assessments.models import Answer, Invitation, Response, Unit
+from assessments.models import Invitation, Response, Unit
 from assessments.selectors import CampaignState, campaign_state
 from models_catalog.outline import ModelOutline, QuestionOutline, load_outline
 
@@ -123,7 +123,6 @@ def start_response(*, invitation: Invitation, unit: Unit | None = None, role: st
     return response
 
 
-@transaction.atomic
 def save_area_answers(
     *,
     invitation: Invitation,
@@ -132,7 +131,7 @@ def save_area_answers(
     outline: ModelOutline | None = None,
     response: Response | None = None,
 ) -> Response:
-    """Store what the person changed on one area's page, as an upsert.
+    """Store what the person changed on one area's page, as an upsert, in one transaction.
 
     The rule that keeps two tabs on the same link from losing an answer: a save writes
     only the questions of its area that appear in `answers`, and of those only the parts
@@ -142,7 +141,7 @@ def save_area_answers(
     the person changed compared with what the page showed them.
 
     `response` is the person's response as the page read it, if it had one: it spares
-    reading it again (it is still checked, in the same statement that locks it).
+    reading it again (it is still checked, in the statement that touches it).
     """
     check_open(invitation)
     outline = outline or load_outline(invitation.campaign.maturity_model)
@@ -152,45 +151,64 @@ def save_area_answers(
     questions = {question.key: question for question in area.questions}
     for key, edit in answers.items():
         check_edit(key, edit, questions, outline)
-    response = touched_response(invitation, response)
-    write_edits(response, [(questions[key], edit) for key, edit in answers.items()])
-    if answers:
+    edits = [(questions[key], edit) for key, edit in answers.items()]
+    known = response is not None and response.invitation_id == invitation.pk
+    if known and edits and not any(comment_alone(edit) for _, edit in edits):
+        try:
+            write_unread(response, edits, invitation.campaign_id)
+        except IntegrityError:
+            pass  # submitted or deleted since the page read it: the locked path says which
+        else:
+            return response
+    return write_locked(invitation, edits)
+
+
+def comment_alone(edit: AnswerEdit) -> bool:
+    """A new comment for a stored value: the one edit that needs a stored answer."""
+    return not edit.clear and isinstance(edit.value, Keep) and not isinstance(edit.comment, Keep)
+
+
+def write_unread(response: Response, edits: list[tuple[QuestionOutline, AnswerEdit]], campaign_id):
+    """Write edits that need nothing stored, to a response read before, without reading it
+    again: one transaction of a few statements, which PostgreSQL gets as one message. The
+    touch fails on a submitted response, and the whole save with it (IntegrityError)."""
+    now = timezone.now()
+    statements.run_as_one(
+        statements.touch_pending_response(response.pk, now),
+        *edit_statements(response, edits),
+        statements.bump_campaign_version("answers_version", campaign_id),
+    )
+    response.updated_at = now
+
+
+@transaction.atomic
+def write_locked(invitation: Invitation, edits: list[tuple[QuestionOutline, AnswerEdit]]):
+    """Write any edits: the response read and locked (created if need be) and checked
+    first, and a comment alone only where an answer is stored to go with it."""
+    response = locked_response(invitation, create=True)
+    response.save(update_fields=["updated_at"])
+    for statement in edit_statements(response, edits):
+        statements.run(statement)
+    for question, edit in edits:
+        if comment_alone(edit) and not statements.update_comment(
+            response.pk, question.id, edit.comment
+        ):
+            raise QuestionnaireError(
+                f"question {question.key!r}: choose an answer to go with your comment"
+            )
+    if edits:
         answers_changed(invitation.campaign_id)
     return response
 
 
-def touched_response(invitation: Invitation, known: Response | None) -> Response:
-    """The person's response, locked and its `updated_at` moved; created if need be.
-
-    A response the page already read is locked and checked in one statement: it is
-    touched only while not submitted. Otherwise (no response read, or it was submitted
-    meanwhile) the response is read, locked and checked as on any other change."""
-    now = timezone.now()
-    mine = known is not None and known.invitation_id == invitation.pk
-    if mine and statements.touch_pending_response(known.pk, now):
-        known.updated_at = now
-        return known
-    response = locked_response(invitation, create=True)
-    response.save(update_fields=["updated_at"])
-    return response
-
-
-def write_edits(response: Response, edits: list[tuple[QuestionOutline, AnswerEdit]]):
-    """Each edit writes only its own parts, so no stored value needs reading first: an
-    upsert for a new value (with its comment, if that changed too), an update for a
-    comment alone, which needs an answer to go with it."""
+def edit_statements(response: Response, edits) -> list[statements.Statement]:
+    """The deletes and upserts of the edits; each writes only its own parts, so no stored
+    value needs reading first. A comment alone is not among them (`write_locked`)."""
     cleared = [question.id for question, edit in edits if edit.clear]
-    if cleared:
-        Answer.objects.filter(response=response, question_id__in=cleared).delete()
+    found = [statements.delete_answers(response.pk, cleared)] if cleared else []
     for columns, rows in new_values(response, edits).items():
-        statements.upsert_answers(rows, columns)
-    for question, edit in edits:
-        if edit.clear or not isinstance(edit.value, Keep) or isinstance(edit.comment, Keep):
-            continue
-        if not statements.update_comment(response.pk, question.id, edit.comment):
-            raise QuestionnaireError(
-                f"question {question.key!r}: choose an answer to go with your comment"
-            )
+        found.append(statements.upsert_answers(rows, columns))
+    return found
 
 
 def new_values(response: Response, edits) -> dict[tuple[str, ...], list[tuple]]:

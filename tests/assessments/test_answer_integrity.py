@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from assessments.answer_statements import update_comment, upsert_answers
+from assessments.answer_statements import run, update_comment, upsert_answers
 from assessments.bulk import insert_answers
 from assessments.db_guards import install_answer_guards
 from assessments.models import Answer
@@ -98,7 +98,7 @@ def test_a_save_that_overwrites_a_value_with_one_off_the_scale_is_refused(campai
     stored = answer(response, first.key, 2)
     rows = [(response.pk, first.pk, 9, ""), (response.pk, second.pk, 1, "")]
     with pytest.raises(IntegrityError), transaction.atomic():
-        upsert_answers(rows, ("value",))
+        run(upsert_answers(rows, ("value",)))
     stored.refresh_from_db()
     assert stored.value == 2
     assert Answer.objects.count() == 1

@@ -172,6 +172,46 @@ class TestSaveWithTheResponseThePageRead:
         assert stored(invitation) == {"cr-1": (3, "")}
 
 
+@pytest.mark.django_db(transaction=True)
+class TestSaveOutsideAnyTransaction:
+    """As the area page saves: the response it read, no transaction open around the save
+    (the tests above run inside one)."""
+
+    def save_read(self, invitation, response, **edits):
+        return save_area_answers(
+            invitation=invitation,
+            area_key="customer-requirements",
+            answers={key.replace("_", "-"): edit for key, edit in edits.items()},
+            response=response,
+        )
+
+    def test_values_and_a_clear_take_one_statement_on_postgresql(self, invitation):
+        response = save(invitation, cr_1=AnswerEdit(value=3, comment="mostly"))
+        version = Campaign.objects.get().answers_version
+        with CaptureQueriesContext(connection) as queries:
+            self.save_read(invitation, response, cr_1=CLEAR, cr_2=AnswerEdit(value=2))
+        if connection.vendor == "postgresql":
+            assert len(queries.captured_queries) == 1
+        assert stored(invitation) == {"cr-2": (2, "")}
+        assert Campaign.objects.get().answers_version == version + 1
+
+    def test_a_response_submitted_since_the_page_read_it_is_not_changed(self, invitation):
+        response = save(invitation, cr_1=AnswerEdit(value=3))
+        submit_response(invitation=invitation)
+        version = Campaign.objects.get().answers_version
+        with pytest.raises(AlreadySubmittedError):
+            self.save_read(invitation, response, cr_1=AnswerEdit(value=1))
+        assert stored(invitation) == {"cr-1": (3, "")}
+        assert Campaign.objects.get().answers_version == version
+
+    def test_a_response_deleted_since_the_page_read_it_is_started_again(self, invitation):
+        response = save(invitation, cr_1=AnswerEdit(value=3))
+        Response.objects.all().delete()
+        again = self.save_read(invitation, response, cr_2=AnswerEdit(value=1))
+        assert again.pk != response.pk
+        assert stored(invitation) == {"cr-2": (1, "")}
+
+
 class TestStartResponse:
     def test_the_person_s_choices_fill_what_the_invitation_leaves_open(self, campaign, invitation):
         unit = UnitFactory(organization=campaign.organization)
