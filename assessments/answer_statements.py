@@ -124,7 +124,7 @@ def run_as_one(*statements: Statement):
 
     On PostgreSQL, outside a transaction, they go as one message, which the server runs
     as one transaction: one round trip, where one a statement and two more for BEGIN and
-    COMMIT cost a save a fifth of its CPU (docs/benchmarks.md, twelfth round). On SQLite,
+    COMMIT cost a save 13 % more CPU (docs/benchmarks.md, twelfth round). On SQLite,
     which runs in the process, and inside a transaction already open, they run one by
     one in a transaction of their own (a savepoint inside another)."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
