@@ -21,6 +21,7 @@ from assessments.admin_access import ConsultedOrganizationsOnly
 from assessments.models import Action, AreaReview, Campaign, ReviewedStatus
 from assessments.results import campaign_results
 from assessments.scoring import AreaScore
+from assessments.services import plural
 from reports.action_forms import area_choices
 from reports.selectors import STATUS_LABELS
 
@@ -128,7 +129,7 @@ def review_page(model_admin, request, campaign):
             # changed a computed status get here.
             messages.error(request, f"Nothing was saved: {error}")
         else:
-            message = f"Saved the review of {changed} process area{'' if changed == 1 else 's'}."
+            message = f"Saved the review of {plural(changed, 'process area')}."
             if "_mark_reviewed" in request.POST:
                 review.mark_results_reviewed(
                     campaigns=Campaign.objects.filter(pk=campaign.pk),
@@ -230,7 +231,7 @@ class ResultsReviewAdmin:
         count = review.mark_results_reviewed(campaigns=queryset, reviewed_by=request.user)
         messages.success(
             request,
-            f"Marked the results of {count} campaign{'' if count == 1 else 's'} reviewed.",
+            f"Marked the results of {plural(count, 'campaign')} reviewed.",
         )
 
     @admin.action(description="Start action plans from the gaps", permissions=["change"])
@@ -241,6 +242,6 @@ class ResultsReviewAdmin:
         )
         messages.success(
             request,
-            f"Added {added} draft action{'' if added == 1 else 's'}, one for each process "
+            f"Added {plural(added, 'draft action')}, one for each process "
             "area to work on that had none.",
         )

@@ -20,6 +20,7 @@ from assessments import action_plan
 from assessments.models import Action
 from assessments.results import campaign_results
 from assessments.review import results_held_for_review
+from assessments.services import plural
 from reports.action_exports import actions_csv, actions_xlsx
 from reports.action_forms import ActionForm
 from reports.review_views import review_pending
@@ -108,7 +109,7 @@ def start_from_gaps(request, campaign):
         count = len(added)
         messages.success(
             request,
-            f"Added {count} draft action{'' if count == 1 else 's'}, one for each process "
+            f"Added {plural(count, 'draft action')}, one for each process "
             "area to work on. Give each one an owner and a date.",
         )
     else:

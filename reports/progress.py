@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Campaign
 from assessments.results import CampaignResults, rounded
+from assessments.services import plural
 from reports.selectors import in_points, points
 
 UP, DOWN, SAME = "up", "down", "same"
@@ -149,7 +150,7 @@ class LevelChange:
         steps = abs(self.now - self.before)
         if not steps:
             return "no change"
-        return f"{self.direction} {steps} level{'' if steps == 1 else 's'}"
+        return f"{self.direction} {plural(steps, 'level')}"
 
 
 @dataclass(frozen=True)
