@@ -168,7 +168,9 @@ def comment_alone(edit: AnswerEdit) -> bool:
     return not edit.clear and isinstance(edit.value, Keep) and not isinstance(edit.comment, Keep)
 
 
-def write_unread(response: Response, edits: list[tuple[QuestionOutline, AnswerEdit]], campaign_id):
+def write_unread(
+    response: Response, edits: list[tuple[QuestionOutline, AnswerEdit]], campaign_id: int
+):
     """Write edits that need nothing stored, to a response read before, without reading it
     again: one transaction of a few statements, which PostgreSQL gets as one message. The
     touch fails on a submitted response, and the whole save with it (IntegrityError)."""

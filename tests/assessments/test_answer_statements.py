@@ -4,6 +4,7 @@ the database's guards still check what they write."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessments import answer_statements as statements
 from assessments.models import Answer, Campaign, Response
@@ -67,8 +68,6 @@ def test_a_comment_needs_a_stored_answer(response):
 
 
 def test_the_touch_moves_a_pending_response_s_time_and_fails_on_a_submitted_one(response):
-    from django.utils import timezone
-
     moment = timezone.now()
     statements.run(statements.touch_pending_response(response.pk, moment))
     assert Response.objects.get(pk=response.pk).updated_at == moment
@@ -112,8 +111,6 @@ def test_an_upsert_needs_rows():
 
 def touch_answer_and_version(response, value: int) -> list:
     """A save's statements: the touch, an upsert of one value, the answers version."""
-    from django.utils import timezone
-
     return [
         statements.touch_pending_response(response.pk, timezone.now()),
         statements.upsert_answers([(response.pk, question_id("cr-1"), value, "")], ("value",)),

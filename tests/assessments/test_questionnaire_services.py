@@ -45,11 +45,14 @@ def stored(invitation) -> dict[str, tuple]:
     }
 
 
-def save(invitation, area_key="customer-requirements", **edits):
+def save(invitation, area_key="customer-requirements", *, response=None, **edits):
+    """Save the edits, named by question key with "_" for "-"; `response` as the area
+    page passes the one it read."""
     return save_area_answers(
         invitation=invitation,
         area_key=area_key,
         answers={key.replace("_", "-"): edit for key, edit in edits.items()},
+        response=response,
     )
 
 
@@ -125,12 +128,7 @@ class TestSaveWithTheResponseThePageRead:
         response = save(invitation, cr_1=AnswerEdit(value=3, comment="mostly"))
         before = Response.objects.get().updated_at
         with CaptureQueriesContext(connection) as queries:
-            save_area_answers(
-                invitation=invitation,
-                area_key="customer-requirements",
-                answers={"cr-1": AnswerEdit(value=1), "cr-2": AnswerEdit(value=2)},
-                response=response,
-            )
+            save(invitation, response=response, cr_1=AnswerEdit(value=1), cr_2=AnswerEdit(value=2))
         reads = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
         assert reads == []
         assert stored(invitation) == {"cr-1": (1, "mostly"), "cr-2": (2, "")}
@@ -139,23 +137,18 @@ class TestSaveWithTheResponseThePageRead:
     def test_a_comment_alone_keeps_the_value_another_tab_chose(self, invitation):
         response = save(invitation, cr_1=AnswerEdit(value=3))
         save(invitation, cr_1=AnswerEdit(value=0))  # the other tab
-        save_area_answers(
-            invitation=invitation,
-            area_key="customer-requirements",
-            answers={"cr-1": AnswerEdit(comment="since the reorganization")},
-            response=response,
-        )
+        save(invitation, response=response, cr_1=AnswerEdit(comment="since the reorganization"))
         assert stored(invitation) == {"cr-1": (0, "since the reorganization")}
 
     def test_a_comment_alone_on_an_answer_cleared_meanwhile_is_refused(self, invitation):
         response = save(invitation, cr_1=AnswerEdit(value=3), cr_2=AnswerEdit(value=1))
         save(invitation, cr_1=CLEAR)  # the other tab
         with pytest.raises(QuestionnaireError, match="choose an answer to go with your comment"):
-            save_area_answers(
-                invitation=invitation,
-                area_key="customer-requirements",
-                answers={"cr-2": AnswerEdit(value=4), "cr-1": AnswerEdit(comment="why?")},
+            save(
+                invitation,
                 response=response,
+                cr_2=AnswerEdit(value=4),
+                cr_1=AnswerEdit(comment="why?"),
             )
         assert stored(invitation) == {"cr-2": (1, "")}
 
@@ -163,12 +156,7 @@ class TestSaveWithTheResponseThePageRead:
         response = save(invitation, cr_1=AnswerEdit(value=3))
         submit_response(invitation=invitation)
         with pytest.raises(AlreadySubmittedError):
-            save_area_answers(
-                invitation=invitation,
-                area_key="customer-requirements",
-                answers={"cr-1": AnswerEdit(value=1)},
-                response=response,
-            )
+            save(invitation, response=response, cr_1=AnswerEdit(value=1))
         assert stored(invitation) == {"cr-1": (3, "")}
 
 
@@ -177,19 +165,11 @@ class TestSaveOutsideAnyTransaction:
     """As the area page saves: the response it read, no transaction open around the save
     (the tests above run inside one)."""
 
-    def save_read(self, invitation, response, **edits):
-        return save_area_answers(
-            invitation=invitation,
-            area_key="customer-requirements",
-            answers={key.replace("_", "-"): edit for key, edit in edits.items()},
-            response=response,
-        )
-
     def test_values_and_a_clear_take_one_statement_on_postgresql(self, invitation):
         response = save(invitation, cr_1=AnswerEdit(value=3, comment="mostly"))
         version = Campaign.objects.get().answers_version
         with CaptureQueriesContext(connection) as queries:
-            self.save_read(invitation, response, cr_1=CLEAR, cr_2=AnswerEdit(value=2))
+            save(invitation, response=response, cr_1=CLEAR, cr_2=AnswerEdit(value=2))
         if connection.vendor == "postgresql":
             assert len(queries.captured_queries) == 1
         assert stored(invitation) == {"cr-2": (2, "")}
@@ -200,14 +180,14 @@ class TestSaveOutsideAnyTransaction:
         submit_response(invitation=invitation)
         version = Campaign.objects.get().answers_version
         with pytest.raises(AlreadySubmittedError):
-            self.save_read(invitation, response, cr_1=AnswerEdit(value=1))
+            save(invitation, response=response, cr_1=AnswerEdit(value=1))
         assert stored(invitation) == {"cr-1": (3, "")}
         assert Campaign.objects.get().answers_version == version
 
     def test_a_response_deleted_since_the_page_read_it_is_started_again(self, invitation):
         response = save(invitation, cr_1=AnswerEdit(value=3))
         Response.objects.all().delete()
-        again = self.save_read(invitation, response, cr_2=AnswerEdit(value=1))
+        again = save(invitation, response=response, cr_2=AnswerEdit(value=1))
         assert again.pk != response.pk
         assert stored(invitation) == {"cr-2": (1, "")}
 
