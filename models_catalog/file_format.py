@@ -95,12 +95,18 @@ def read_object(pairs: list[tuple[str, Any]]) -> JSONObject:
 
 def read_model_file(text: str | bytes) -> tuple[dict, FileShape]:
     try:
+        if isinstance(text, bytes):
+            # UTF-8 only, as JSON files are exchanged (RFC 8259), with or without a BOM:
+            # json.loads would also take UTF-16 and UTF-32 bytes.
+            text = text.decode("utf-8-sig")
         document = json.loads(text, object_pairs_hook=read_object)
     except UnicodeDecodeError:
         raise ModelFileError("the file is not UTF-8 text") from None
     except json.JSONDecodeError as error:
+        # Some of json's messages end in "at" ("Invalid control character '\n' at").
+        reason = error.msg.removesuffix(" at")
         raise ModelFileError(
-            f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+            f"not valid JSON: {reason} at line {error.lineno} column {error.colno}"
         ) from None
     except ValueError:
         # Python refuses to read an integer of more than 4,300 digits.

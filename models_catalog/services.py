@@ -47,7 +47,8 @@ def import_model(*, document: dict, shape: FileShape) -> tuple[MaturityModel, bo
     )
     if existing is not None:
         if export_document(existing, shape=shape) == in_level_order(document):
-            return existing, keep_shape(existing, shape)
+            reshaped = keep_shape(existing, shape)
+            return existing, publish_imported_draft(existing) or reshaped
         if is_in_use(existing):
             raise ModelInUseError(
                 f"version: {existing.slug} {existing.version} is used by campaigns and is "
@@ -60,7 +61,20 @@ def import_model(*, document: dict, shape: FileShape) -> tuple[MaturityModel, bo
     fill_model(maturity_model, document, shape)
     maturity_model.save()
     create_contents(maturity_model, document)
+    publish_imported_draft(maturity_model)
     return maturity_model, True
+
+
+def publish_imported_draft(maturity_model: MaturityModel) -> bool:
+    """An imported file has passed every rule, so the draft it names is published, as any
+    imported version is. A retired version stays retired: `load_models` runs at every
+    `make setup`, and must not bring back a version someone took out of use. Returns
+    whether it changed."""
+    if maturity_model.status != MaturityModel.Status.DRAFT:
+        return False
+    maturity_model.status = MaturityModel.Status.PUBLISHED
+    maturity_model.save(update_fields=["status", "updated_at"])
+    return True
 
 
 def keep_shape(maturity_model: MaturityModel, shape: FileShape) -> bool:

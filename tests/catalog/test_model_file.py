@@ -171,6 +171,34 @@ def test_bytes_that_are_not_utf8_are_refused():
         read_model_file(b"\xff\xfe{")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_file_in_another_unicode_encoding_is_refused(encoding):
+    # JSON is exchanged as UTF-8 (RFC 8259); json.loads alone would read these.
+    with pytest.raises(ModelFileError, match="^the file is not UTF-8 text$"):
+        read_model_file(json.dumps(SMALL_MODEL).encode(encoding))
+
+
+def test_utf16_without_a_byte_order_mark_is_refused_too():
+    # Valid UTF-8 as bytes go, but a NUL before every character is no JSON.
+    with pytest.raises(ModelFileError, match="^not valid JSON: Expecting value at line 1"):
+        read_model_file(json.dumps(SMALL_MODEL).encode("utf-16-be"))
+
+
+def test_a_utf8_file_may_begin_with_a_byte_order_mark():
+    document, _ = read_model_file(b"\xef\xbb\xbf" + json.dumps(SMALL_MODEL).encode())
+    assert document["slug"] == SMALL_MODEL["slug"]
+
+
+def test_a_line_break_inside_a_text_is_refused_with_its_place():
+    text = json.dumps(SMALL_MODEL).replace('"Small test', '"Small\ntest', 1)
+    with pytest.raises(ModelFileError) as error:
+        read_model_file(text.encode())
+    column = text.index("\n") + 1
+    assert str(error.value) == (
+        f"not valid JSON: Invalid control character at line 1 column {column}"
+    )
+
+
 def with_repeated_key(path: str) -> str:
     """The small model's text with the field at path given a second time, first, as a
     hand-edited file would (json.dumps cannot write a repeated key)."""

@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from models_catalog import services
 from models_catalog.export import export_document
@@ -231,6 +233,41 @@ def test_a_new_version_is_an_editable_draft_and_old_campaigns_keep_theirs():
     assert original.process_areas.get(key="monitoring").name == "Monitoring"
 
 
+def test_importing_a_changed_file_over_a_draft_publishes_it():
+    draft = create_new_version(maturity_model=import_document(SMALL_MODEL))
+    document = export_document(draft)
+    document["name"] = "Corrected"
+
+    maturity_model, changed = import_model_file(json.dumps(document))
+
+    assert changed
+    assert (maturity_model.pk, maturity_model.name) == (draft.pk, "Corrected")
+    assert resolve_model("small-model") == draft
+
+
+def test_importing_a_drafts_own_file_publishes_it():
+    draft = create_new_version(maturity_model=import_document(SMALL_MODEL))
+
+    _, changed = import_model_file(json.dumps(export_document(draft)))
+
+    assert changed
+    draft.refresh_from_db()
+    assert draft.status == MaturityModel.Status.PUBLISHED
+
+
+@pytest.mark.parametrize("edit", [False, True])
+def test_importing_over_a_retired_version_leaves_it_retired(edit):
+    retired = services.retire(maturity_model=import_document(SMALL_MODEL))
+    document = export_document(retired)
+    if edit:
+        document["name"] = "Corrected"
+
+    import_model_file(json.dumps(document))
+
+    retired.refresh_from_db()
+    assert retired.status == MaturityModel.Status.RETIRED
+
+
 def test_a_draft_is_not_the_default_version_until_published():
     original = import_document(SMALL_MODEL)
     copy = create_new_version(maturity_model=original)
@@ -321,6 +358,27 @@ def test_next_version_raises_the_last_number(version, taken, expected):
 
 def test_version_order_compares_numbers_as_numbers():
     assert sorted(["1.10", "1.2", "1.9", "2.0"], key=version_key) == ["1.2", "1.9", "1.10", "2.0"]
+
+
+def test_digits_other_than_ascii_ones_are_words_in_a_version():
+    # "²".isdigit() holds, and int() refuses it.
+    assert sorted(["2²", "2.1", "①", "٣", "3"], key=version_key) == ["2.1", "2²", "3", "٣", "①"]
+    assert next_version("2²", set()) == "2².2"
+
+
+@given(st.lists(st.text(max_size=20), min_size=2, max_size=5))
+def test_any_versions_can_be_put_in_order(versions):
+    ordered = sorted(versions, key=version_key)
+    assert sorted(ordered) == sorted(versions)
+
+
+def test_export_model_takes_the_newest_version_whatever_digits_the_others_hold(capsys):
+    for version in ("1.0", "2²", "x"):
+        import_document(model_document(version=version))
+
+    call_command("export_model", "small-model")
+
+    assert json.loads(capsys.readouterr().out)["version"] == "x"
 
 
 def test_a_used_version_takes_null_for_a_levels_empty_list_of_process_areas():
