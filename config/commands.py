@@ -25,6 +25,10 @@ class OneLineParser(CommandParser):
     def parse_args(self, args=None, namespace=None):
         options = super().parse_args(args, namespace)
         for action in self._actions:
+            if action.nargs == 0:
+                # Flags store no text; and Django's own --version shares its `dest` with
+                # --model-version, whose value it must not be blamed for.
+                continue
             value = getattr(options, action.dest, None)
             if isinstance(value, str) and not is_unicode(value):
                 # Bytes of another encoding on the command line (a Latin-1 terminal)
@@ -45,6 +49,8 @@ class CheckedOutput(OutputWrapper):
     error. Each line is flushed, so that it fails inside the command's transaction."""
 
     def write(self, msg="", style_func=None, ending=None):
+        if self._out is None:  # started with its standard output closed (`>&-`)
+            raise CommandError("cannot write the output (standard output is closed)")
         try:
             super().write(msg, style_func, ending)
             self.flush()

@@ -5,13 +5,15 @@ is left exactly as it was."""
 import io
 import json
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from models_catalog.services import SHIPPED_DIR, load_shipped_models
-from tests.config.processes import manage
+from tests.config.processes import ROOT, environment, manage
 from tests.factories import model_document
 
 BAD_TEXT = "Soci\udce9t\udce9"  # "Société" typed on a Latin-1 terminal
@@ -259,6 +261,44 @@ def test_text_that_is_not_utf8_is_refused_naming_the_argument(product):
         "manage.py import_responses: error: argument --organization: "
         "'Soci\\udce9t\\udce9' is not UTF-8 text\n"
     )
+
+
+def test_text_that_is_not_utf8_names_the_option_that_shares_a_name_with_djangos_own(product):
+    # --model-version keeps its value under "version", as Django's --version flag does.
+    result = manage("export_model", "cx-journey", f"--model-version={BAD_TEXT}", **product["env"])
+
+    assert result.stderr == (
+        "manage.py export_model: error: argument --model-version: "
+        "'Soci\\udce9t\\udce9' is not UTF-8 text\n"
+    )
+
+
+def test_a_command_started_with_its_output_closed_is_one_line_and_changes_nothing(product):
+    before = database_dump(product["env"])
+    (product["folder"] / "closed.json").write_text(json.dumps(model_document(slug="closed")))
+
+    closed = ["sh", "-c", 'exec "$@" >&-', "sh"]  # no standard output at all, as `>&-`
+    result = subprocess.run(
+        [
+            *closed,
+            sys.executable,
+            "manage.py",
+            "import_model",
+            str(product["folder"] / "closed.json"),
+        ],
+        cwd=ROOT,
+        env=environment(**product["env"]),
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+    )
+
+    assert (result.returncode, result.stderr) == (
+        1,
+        "CommandError: cannot write the output (standard output is closed)\n",
+    )
+    assert database_dump(product["env"]) == before
 
 
 def test_help_still_shows_the_usage(product):
