@@ -16,7 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from assessments.aggregates import count_of
@@ -100,8 +100,13 @@ def new_addresses(campaign: Campaign, addresses: list[str]) -> list[str]:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    """The absolute link a participant opens (CONTRACT.md section 1, SITE_URL)."""
-    return settings.SITE_URL + reverse("questionnaire:start", args=[invitation.token])
+    """The absolute link a participant opens (CONTRACT.md section 1, SITE_URL).
+
+    SITE_URL holds any path the app is served under; inside a request so served,
+    `reverse` starts with that path as well, which is taken off so as not to give it twice.
+    """
+    path = reverse("questionnaire:start", args=[invitation.token])
+    return f"{settings.SITE_URL}/{path.removeprefix(get_script_prefix())}"
 
 
 def invitation_status(invitation: Invitation) -> str:

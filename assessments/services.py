@@ -4,6 +4,7 @@ Plain functions with keyword arguments, one transaction each; commands, admin ac
 views all call these, so each rule lives in one place.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -54,14 +55,18 @@ def check_target_level(maturity_model, target_level: int | None):
         )
 
 
-def check_name_length(name: str, model, what: str):
+def check_name(name: str, model, what: str):
     """A name longer than its column is refused, never cut: PostgreSQL would refuse it
-    with a database error and SQLite would store it whole."""
+    with a database error and SQLite would store it whole. A name is one line, as the
+    admin's text field keeps it: a line break or other control character (a script's
+    stray `$'…\\n'`) would split every list and message that shows it."""
     limit = model._meta.get_field("name").max_length
     if len(name) > limit:
         raise CampaignError(
             f"the {what} name is {len(name)} characters long; at most {limit} are allowed"
         )
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in name):
+        raise CampaignError(f"the {what} name {name!r} must be one line of text")
 
 
 def check_published(maturity_model: MaturityModel):
@@ -88,8 +93,8 @@ def find_or_create_campaign(
     """The named campaign, created with its organization when missing."""
     if not organization_name.strip() or not campaign_name.strip():
         raise CampaignError("organization and campaign names must not be empty")
-    check_name_length(organization_name.strip(), Organization, "organization")
-    check_name_length(campaign_name.strip(), Campaign, "campaign")
+    check_name(organization_name.strip(), Organization, "organization")
+    check_name(campaign_name.strip(), Campaign, "campaign")
     organization, _ = Organization.objects.get_or_create(name=organization_name.strip())
     campaign = (
         Campaign.objects.select_related("maturity_model")
@@ -146,7 +151,7 @@ def units_by_name(organization: Organization, names: set[str]) -> dict[str, Unit
     existing = {unit.name: unit for unit in Unit.objects.filter(organization=organization)}
     missing = sorted(names - set(existing))
     for name in missing:
-        check_name_length(name, Unit, "unit")
+        check_name(name, Unit, "unit")
     Unit.objects.bulk_create(Unit(organization=organization, name=name) for name in missing)
     if missing:
         existing = {unit.name: unit for unit in Unit.objects.filter(organization=organization)}
@@ -218,7 +223,8 @@ def check_member(*, username: str, organization_name: str, role: str) -> Organiz
     for a password, so that its error names the real problem. Returns the organization."""
     if role not in Membership.Role.values:
         raise CampaignError(f"role {role!r} is not one of: {', '.join(Membership.Role.values)}")
-    organization = Organization.objects.filter(name=organization_name).first()
+    # As import_responses names it: white space at either end is no part of a name.
+    organization = Organization.objects.filter(name=organization_name.strip()).first()
     if organization is None:
         raise CampaignError(f"organization {organization_name!r} does not exist")
     user_model = get_user_model()
@@ -228,6 +234,14 @@ def check_member(*, username: str, organization_name: str, role: str) -> Organiz
             user_model._meta.get_field(user_model.USERNAME_FIELD).clean(username, None)
         except ValidationError as error:
             raise CampaignError(f"username {username!r}: {' '.join(error.messages)}") from None
+        # The admin's user form refuses a name that differs from another only in case;
+        # sign-in tells them apart, people do not.
+        other = user_model.objects.filter(username__iexact=username).first()
+        if other is not None:
+            raise CampaignError(
+                f"username {username!r}: a user named {other.username!r} exists, "
+                "and names that differ only in case are taken as the same"
+            )
     return organization
 
 

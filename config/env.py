@@ -5,6 +5,7 @@ program with one line naming the variable, never a traceback.
 """
 
 import os
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,47 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_hosts(name: str, default: str) -> list[str]:
+    """Host names, comma-separated: an address (`https://assess.example.org/`) would match
+    no request's host, and every page would answer 400."""
+    hosts = env_list(name, default)
+    for host in hosts:
+        if "/" in host or any(char.isspace() for char in host):
+            raise ImproperlyConfigured(
+                f"{name}: {host!r} is not a host name (give assess.example.org, without "
+                "https:// or a path)"
+            )
+    return hosts
+
+
+def env_base_url(name: str, default: str) -> str:
+    """The absolute address links start with: http(s), a host, and any path the app is
+    served under; no query or fragment, which every link appended to it would break."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    url = raw.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is no number)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or url.endswith(("?", "#"))
+        or any(char.isspace() for char in url)
+    ):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not an absolute http(s) address without a query "
+            "(for example https://assess.example.org)"
+        )
+    return url.rstrip("/")
+
+
 def database_from_url(url: str) -> dict:
     """Parse DATABASE_URL; an unknown scheme or a malformed URL is a configuration error."""
     try:
@@ -74,10 +116,15 @@ def database_from_url(url: str) -> dict:
 
 def secret_key(debug: bool, development_key: str) -> str:
     key = os.environ.get("DJANGO_SECRET_KEY", "")
-    if key:
+    if key.strip() and not (key == development_key and not debug):
         return key
     if debug:
         return development_key
+    if key == development_key:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is the development key, which anyone can read in the source: "
+            "set a key of your own when DJANGO_DEBUG=0"
+        )
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0 "
         "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')"

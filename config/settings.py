@@ -7,7 +7,14 @@ import plotly
 from csp.constants import NONE, SELF
 from dotenv import load_dotenv
 
-from config.env import database_from_url, env_bool, env_int, env_list, secret_key
+from config.env import (
+    database_from_url,
+    env_base_url,
+    env_bool,
+    env_hosts,
+    env_int,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
@@ -16,8 +23,8 @@ import os  # noqa: E402  (read after .env has filled the environment)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = secret_key(DEBUG, development_key="dev-only-insecure-key-never-use-in-production")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+SITE_URL = env_base_url("SITE_URL", "http://127.0.0.1:8000")
 
 DATABASES = {
     "default": database_from_url(
@@ -104,7 +111,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -151,7 +158,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import timezone
 
 from assessments.invitations import (
@@ -104,6 +105,20 @@ class TestCreateInvitations:
 def test_the_invitation_url_is_absolute_from_site_url(campaign, site_url):
     invitation = InvitationFactory(campaign=campaign)
     assert invitation_url(invitation) == f"{site_url}/respond/{invitation.token}/"
+
+
+def test_under_a_path_prefix_links_made_in_a_request_are_those_a_command_makes(campaign, settings):
+    settings.SITE_URL = "https://example.org/assess"
+    invitation = InvitationFactory(campaign=campaign)
+    from_a_command = invitation_url(invitation)
+    set_script_prefix("/assess/")  # as Django sets it for a request served under /assess
+    try:
+        from_a_request = invitation_url(invitation)
+    finally:
+        clear_script_prefix()
+
+    expected = f"https://example.org/assess/respond/{invitation.token}/"
+    assert (from_a_command, from_a_request) == (expected, expected)
 
 
 class TestSendInvitations:

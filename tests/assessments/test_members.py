@@ -171,6 +171,34 @@ def test_add_member_refuses_a_username_the_admin_would_refuse(no_terminal, usern
     assert not User.objects.exists()
 
 
+def test_add_member_refuses_a_username_that_differs_from_anothers_only_in_case(no_terminal):
+    acme = OrganizationFactory(name="Acme")
+    UserFactory(username="acme-exec")
+
+    with pytest.raises(
+        CommandError, match="^username 'ACME-EXEC': a user named 'acme-exec' exists"
+    ):
+        add_member("ACME-EXEC", acme, "executive", password="a-long-pass-2026")
+
+    assert list(User.objects.values_list("username", flat=True)) == ["acme-exec"]
+
+
+def test_add_member_finds_the_organization_as_import_responses_names_it():
+    OrganizationFactory(name="Acme")
+
+    out = io.StringIO()
+    call_command(
+        "add_member",
+        "ada",
+        organization=" Acme ",
+        role="executive",
+        password="a-long-pass-2026",
+        stdout=out,
+    )
+
+    assert out.getvalue() == "ada is executive of Acme\n"
+
+
 def test_add_member_refuses_an_empty_password_for_a_new_user():
     OrganizationFactory(name="Acme")
 

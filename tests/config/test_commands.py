@@ -161,6 +161,15 @@ BAD_INPUT = {
         "--out={folder}/missing/r.pdf",
     ),
     "a report over a folder": ("render_report", "{campaign}", "--out={folder}/a-folder"),
+    "a report into a folder not made yet": ("render_report", "{campaign}", "--out={folder}/new/"),
+    "an organization name of two lines": (
+        "import_responses",
+        "{folder}/no-rows.csv",
+        "--model=cx-journey",
+        "--organization=Multi\nLine",
+        "--campaign=New",
+    ),
+    "a unit name of two lines": ("create_invitations", "{campaign}", "--count=2", "--unit=A\nB"),
     "an unknown option to the demo": ("load_demo", "--everything"),
 }
 
@@ -175,6 +184,17 @@ def test_bad_input_is_one_line_on_stderr_and_changes_nothing(product, command):
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert database_dump(product["env"]) == before
+
+
+def test_a_report_named_as_a_folder_is_refused_before_anything_is_written(product):
+    result = manage(
+        *arguments(product, "render_report", "{campaign}", "--out={folder}/new/"), **product["env"]
+    )
+
+    assert result.stderr.endswith(
+        "'{}/new/' names a folder; give the PDF file's name\n".format(product["folder"])
+    )
+    assert not (product["folder"] / "new").exists()
 
 
 # An older release's models: the first shipped model edited and unused, the second edited

@@ -4,7 +4,15 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError
 
-from config.env import database_from_url, env_bool, env_int, env_list, secret_key
+from config.env import (
+    database_from_url,
+    env_base_url,
+    env_bool,
+    env_hosts,
+    env_int,
+    env_list,
+    secret_key,
+)
 from tests.config.processes import manage
 
 STRONG_KEY = "k3y-" + "Zq8rT2vWx9yB4nM7pL1sD6fG0hJ5kA3cE" + "uIoPaSdFgHjKl"
@@ -27,6 +35,60 @@ def test_a_yes_no_variable_with_another_word_names_the_variable(monkeypatch):
 def test_allowed_hosts_are_comma_separated(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "example.org, www.example.org,")
     assert env_list("DJANGO_ALLOWED_HOSTS", "") == ["example.org", "www.example.org"]
+
+
+@pytest.mark.parametrize("host", ["https://assess.example.org", "assess.example.org/", "a b"])
+def test_an_allowed_host_that_is_no_host_name_names_the_variable(monkeypatch, host):
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", f"example.org,{host}")
+    with pytest.raises(ImproperlyConfigured, match=r"^DJANGO_ALLOWED_HOSTS: .* is not a host name"):
+        env_hosts("DJANGO_ALLOWED_HOSTS", "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, "http://127.0.0.1:8000"),
+        ("", "http://127.0.0.1:8000"),
+        ("https://assess.example.org/", "https://assess.example.org"),
+        (" https://example.org/assess/ ", "https://example.org/assess"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+    ],
+)
+def test_the_site_url_is_the_base_of_links_without_its_last_slash(monkeypatch, raw, expected):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    if raw is not None:
+        monkeypatch.setenv("SITE_URL", raw)
+    assert env_base_url("SITE_URL", "http://127.0.0.1:8000") == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "assess.example.org",
+        "ftp://example.org",
+        "https://",
+        "https://example.org/?campaign=1",
+        "https://example.org/#top",
+        "https://example.org:port",
+        "https://exa mple.org",
+        "http://[::1",
+    ],
+)
+def test_a_site_url_links_cannot_start_with_names_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("SITE_URL", raw)
+    with pytest.raises(ImproperlyConfigured, match=r"^SITE_URL=.* is not an absolute http\(s\)"):
+        env_base_url("SITE_URL", "http://127.0.0.1:8000")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("EMAIL_PORT", "smtp"), ("EMAIL_PORT", "0"), ("AXES_PROXY_COUNT", "-1")]
+)
+def test_every_number_setting_stops_a_command_in_one_line(variable, value):
+    result = manage("check", DJANGO_DEBUG="1", **{variable: value})
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[0].startswith(f"configuration error: {variable}=")
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("120000", 120_000), (" 5 ", 5), ("50_000", 50_000)])
@@ -94,6 +156,20 @@ def test_the_secret_key_is_required_when_debug_is_off(monkeypatch):
     monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
     assert secret_key(True, "dev") == "dev"
     with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY must be set"):
+        secret_key(False, "dev")
+
+
+def test_a_blank_secret_key_is_no_key(monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "   ")
+    assert secret_key(True, "dev") == "dev"
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY must be set"):
+        secret_key(False, "dev")
+
+
+def test_the_development_key_is_refused_when_debug_is_off(monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "dev")
+    assert secret_key(True, "dev") == "dev"
+    with pytest.raises(ImproperlyConfigured, match="^DJANGO_SECRET_KEY is the development key"):
         secret_key(False, "dev")
 
 

@@ -1,3 +1,4 @@
+from argparse import ArgumentTypeError
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -12,7 +13,7 @@ class Command(ProductCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("campaign_id", type=int)
-        parser.add_argument("--out", required=True, type=Path, help="where to write the PDF")
+        parser.add_argument("--out", required=True, type=file_path, help="where to write the PDF")
 
     def handle(self, *args, campaign_id: int, out: Path, **options):
         campaign = campaign_for_results(campaign_id)
@@ -26,6 +27,14 @@ class Command(ProductCommand):
         except OSError as error:
             raise CommandError(f"cannot write {out}: {error.strerror or error}") from None
         self.stdout.write(str(out))
+
+
+def file_path(text: str) -> Path:
+    """A path that names a file: Path() drops a trailing "/" or "/.", which would turn
+    `--out reports/` (a folder not made yet) into a file named `reports`."""
+    if text.endswith(("/", "/.", "/..")) or text in (".", ".."):
+        raise ArgumentTypeError(f"{text!r} names a folder; give the PDF file's name")
+    return Path(text)
 
 
 def check_out_path(out: Path):
