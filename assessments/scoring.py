@@ -23,6 +23,7 @@ The rule, quoted by clause in the comments below:
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -205,7 +206,9 @@ def _normalized_mean(tally: Tally, scale_min: int, scale_max: int) -> float | No
     """Mean of the normalized values, from the sums (rules 1 and 2)."""
     if tally.count == 0:
         return None  # unrated: rule 2
-    return (tally.total / tally.count - scale_min) / (scale_max - scale_min)
+    # One division of exact integers, which Python rounds correctly: the float nearest the
+    # true mean, which rounding to 4 decimals then takes the right way at a half.
+    return (tally.total - tally.count * scale_min) / (tally.count * (scale_max - scale_min))
 
 
 def _normalized_stdev(tally: Tally, scale_min: int, scale_max: int) -> float | None:
@@ -246,14 +249,25 @@ def _weighted_mean(
 ) -> float | None:
     """Weighted mean of the rated questions' scores; None when none is rated (rule 3).
 
-    A weight is any finite number above 0 (CONTRACT.md section 4). Weights divided by the
-    largest give the same mean, and keep the sums finite (two weights of 1e308 overflow)
-    and the products above zero (1e-320 * 0.5 underflows to 0).
+    sum(weight * score) / sum(weight), as the rule reads and as anyone checking a result by hand
+    computes it: other arrangements of the same sum differ in the last bits, enough to
+    round an exact half (0.94375) the other way. A weight is any finite number above 0
+    (CONTRACT.md section 4); only where that sum overflows (two weights of 1e308) or a
+    product leaves the normal floats (5e-324 * 0.5 is 0) are the weights divided by the
+    largest first, which gives the same mean with finite sums.
     """
     rated = [(spec.weight, qs.score) for spec, qs in zip(specs, scores, strict=True)]
     rated = [(weight, score) for weight, score in rated if score is not None]
     if not rated:
         return None
+    weighted = sum(weight * score for weight, score in rated)
+    total_weight = sum(weight for weight, _ in rated)
+    if (
+        math.isfinite(weighted)
+        and math.isfinite(total_weight)
+        and all(weight * score >= sys.float_info.min for weight, score in rated if score > 0)
+    ):
+        return weighted / total_weight
     largest = max(weight for weight, _ in rated)
     shares = [(weight / largest, score) for weight, score in rated]
     return sum(share * score for share, score in shares) / sum(share for share, _ in shares)
