@@ -249,9 +249,9 @@ def _weighted_mean(
 ) -> float | None:
     """Weighted mean of the rated questions' scores; None when none is rated (rule 3).
 
-    sum(weight * score) / sum(weight), as the rule reads and as anyone checking a result by hand
-    computes it: other arrangements of the same sum differ in the last bits, enough to
-    round an exact half (0.94375) the other way. A weight is any finite number above 0
+    sum(weight * score) / sum(weight), as the rule reads and as anyone checking a result
+    by hand computes it: other arrangements of the same sum differ in the last bits,
+    enough to round an exact half (0.94375) the other way. A weight is any finite number above 0
     (CONTRACT.md section 4); only where that sum overflows (two weights of 1e308) or a
     product leaves the normal floats (5e-324 * 0.5 is 0) are the weights divided by the
     largest first, which gives the same mean with finite sums.

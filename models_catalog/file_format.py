@@ -103,7 +103,7 @@ def read_model_file(text: str | bytes) -> tuple[dict, FileShape]:
     except UnicodeDecodeError:
         raise ModelFileError("the file is not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        # Some of json's messages end in "at" ("Invalid control character '\n' at").
+        # Some of json's messages end in "at" ("Invalid control character at").
         reason = error.msg.removesuffix(" at")
         raise ModelFileError(
             f"not valid JSON: {reason} at line {error.lineno} column {error.colno}"
